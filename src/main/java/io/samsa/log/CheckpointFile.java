@@ -1,0 +1,63 @@
+package io.samsa.log;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import org.apache.kafka.common.utils.Utils;
+
+/**
+ * Small text files a partition keeps beside its segments (log start offset, recovery point,
+ * leader epochs), written so a crash leaves either the old or the new content: write a
+ * temporary file, fsync it, rename it over the old one, fsync the directory.
+ *
+ * <p>Stateless; callers serialise writes to the same file.
+ */
+final class CheckpointFile {
+
+    private CheckpointFile() {
+    }
+
+    static void write(Path file, List<String> lines) throws IOException {
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        byte[] bytes = (String.join("\n", lines) + "\n").getBytes(StandardCharsets.UTF_8);
+        try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+            StandardOpenOption.TRUNCATE_EXISTING)) {
+            channel.write(java.nio.ByteBuffer.wrap(bytes));
+            channel.force(true);
+        }
+        Utils.atomicMoveWithFallback(tmp, file, true);
+    }
+
+    /** The file's lines, or empty when it does not exist. */
+    static Optional<List<String>> read(Path file) throws IOException {
+        try {
+            return Optional.of(Files.readAllLines(file, StandardCharsets.UTF_8));
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        }
+    }
+
+    static void writeOffset(Path file, long offset) throws IOException {
+        write(file, List.of(Long.toString(offset)));
+    }
+
+    /** The single offset in the file; empty when the file is missing or unreadable. */
+    static OptionalLong readOffset(Path file) throws IOException {
+        Optional<List<String>> lines = read(file);
+        if (lines.isEmpty() || lines.get().isEmpty()) {
+            return OptionalLong.empty();
+        }
+        try {
+            return OptionalLong.of(Long.parseLong(lines.get().get(0).trim()));
+        } catch (NumberFormatException e) {
+            return OptionalLong.empty();
+        }
+    }
+}

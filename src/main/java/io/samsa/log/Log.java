@@ -1,0 +1,604 @@
+package io.samsa.log;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BiPredicate;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.KafkaStorageException;
+import org.apache.kafka.common.errors.OffsetOutOfRangeException;
+import org.apache.kafka.common.errors.RecordBatchTooLargeException;
+import org.apache.kafka.common.record.TimestampType;
+import org.apache.kafka.common.record.internal.MemoryRecords;
+import org.apache.kafka.common.record.internal.MutableRecordBatch;
+import org.apache.kafka.common.utils.Time;
+import org.apache.kafka.common.utils.Utils;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One partition's log on disk: the ordered {@link LogSegment}s in
+ * {@code <logDir>/<topic>-<partition>/}, the newest of which (the active segment) takes appends,
+ * plus the partition's side files: {@code leader-epoch-checkpoint}, {@code log-start-offset},
+ * {@code recovery-point}, producer-state snapshots and the {@code clean-shutdown} marker.
+ *
+ * <p>The log owns offsets: it assigns them on {@link #appendAsLeader}, serves
+ * {@link #read reads} of whole batches, rolls segments by size, age or full index, deletes old
+ * segments by retention or DeleteRecords, flushes by {@code flush.messages}/{@code flush.ms},
+ * and after a crash recovers to the last valid batch ({@link LogLoader}).
+ *
+ * <p>Thread-safety: appends, rolls, deletions, flushes and config changes are serialised by one
+ * lock per log. Reads take no lock: segments live in a concurrent map, the log start and end
+ * offsets are volatile and written after the data they cover, and a deleted segment's file stays
+ * open for {@code file.delete.delay.ms} so in-flight fetches can still send from it.
+ */
+public final class Log implements Closeable {
+
+    static final String CLEAN_SHUTDOWN_FILE = "clean-shutdown";
+    static final String LOG_START_OFFSET_FILE = "log-start-offset";
+    static final String RECOVERY_POINT_FILE = "recovery-point";
+
+    private static final Logger LOG = LoggerFactory.getLogger(Log.class);
+
+    private final Path dir;
+    private final TopicPartition tp;
+    private final Time time;
+    private final Scheduler scheduler;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final ConcurrentSkipListMap<Long, LogSegment> segments;
+    private final LeaderEpochCache epochCache;
+    private final ProducerStateManager producerState;
+    private volatile LogConfig config;
+    private volatile LogSegment activeSegment;
+    private volatile long logStartOffset;
+    private volatile long logEndOffset;
+    private volatile boolean closed;
+    private long recoveryPoint;
+    private long unflushedMessages;
+    private long lastFlushMs;
+
+    private Log(Path dir, TopicPartition tp, LogConfig config, Time time, Scheduler scheduler,
+                LogLoader.Loaded loaded) {
+        this.dir = dir;
+        this.tp = tp;
+        this.config = config;
+        this.time = time;
+        this.scheduler = scheduler;
+        this.segments = loaded.segments();
+        this.epochCache = loaded.epochCache();
+        this.producerState = loaded.producerState();
+        this.activeSegment = segments.lastEntry().getValue();
+        this.logStartOffset = loaded.logStartOffset();
+        this.logEndOffset = loaded.logEndOffset();
+        this.recoveryPoint = loaded.logEndOffset();
+        this.lastFlushMs = time.milliseconds();
+    }
+
+    /** Opens or creates the log with a shared background scheduler for deferred file deletion. */
+    public static Log open(Path partitionDir, TopicPartition tp, LogConfig config, Time time) throws IOException {
+        return open(partitionDir, tp, config, time, SharedScheduler.INSTANCE);
+    }
+
+    /** Opens or creates the log, recovering it when it was not closed cleanly. */
+    public static Log open(Path partitionDir, TopicPartition tp, LogConfig config, Time time, Scheduler scheduler)
+        throws IOException {
+        LogLoader.Loaded loaded = LogLoader.load(partitionDir, tp, config, time);
+        Log log = new Log(partitionDir, tp, config, time, scheduler, loaded);
+        CheckpointFile.writeOffset(partitionDir.resolve(LOG_START_OFFSET_FILE), log.logStartOffset);
+        // From here on a crash must be detected, so the marker goes before any append.
+        Files.deleteIfExists(partitionDir.resolve(CLEAN_SHUTDOWN_FILE));
+        Utils.flushDir(partitionDir);
+        return log;
+    }
+
+    /** The directory name Kafka uses for a partition: {@code <topic>-<partition>}. */
+    public static String directoryName(TopicPartition tp) {
+        return tp.topic() + "-" + tp.partition();
+    }
+
+    public TopicPartition topicPartition() {
+        return tp;
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    public LogConfig config() {
+        return config;
+    }
+
+    /**
+     * Validates a client's batch, assigns offsets starting at the log end offset by rewriting
+     * the header in place, and writes it to the active segment. A retry of one of the producer's
+     * last five batches is answered with the original offsets and not written again.
+     *
+     * @param leaderEpoch the leader epoch stamped into the batch
+     * @throws org.apache.kafka.common.errors.ApiException the subclass that maps to the Kafka
+     *     error code: see {@link AppendValidator}, {@link ProducerStateManager#checkSequence} and
+     *     {@link RecordBatchTooLargeException} for a batch larger than a segment
+     */
+    public LogAppendInfo appendAsLeader(MemoryRecords records, int leaderEpoch) {
+        lock.lock();
+        try {
+            ensureOpen();
+            LogConfig cfg = config;
+            long now = time.milliseconds();
+            MutableRecordBatch batch = AppendValidator.validate(tp, records, cfg, now);
+            int count = batch.countOrNull();
+            boolean logAppendTime = cfg.messageTimestampType() == TimestampType.LOG_APPEND_TIME;
+            if (batch.hasProducerId()) {
+                Optional<ProducerStateEntry.BatchMetadata> duplicate = producerState.findDuplicate(batch);
+                if (duplicate.isPresent()) {
+                    ProducerStateEntry.BatchMetadata original = duplicate.get();
+                    return new LogAppendInfo(original.firstOffset(), original.lastOffset(),
+                        logAppendTime ? original.timestamp() : -1, logStartOffset, original.timestamp(),
+                        batch.sizeInBytes(), count, true);
+                }
+                producerState.checkSequence(batch);
+            }
+            int size = batch.sizeInBytes();
+            if (size > cfg.segmentBytes()) {
+                throw new RecordBatchTooLargeException("Batch of " + size + " bytes to " + tp
+                    + " exceeds the segment size " + cfg.segmentBytes());
+            }
+            long firstOffset = logEndOffset;
+            long maxTimestamp = AppendValidator.assignOffsets(batch, firstOffset, leaderEpoch, cfg, now);
+            long lastOffset = batch.lastOffset();
+            MemoryRecords toWrite = records.sizeInBytes() == size ? records : records.slice(0, size);
+
+            LogSegment segment = activeSegment;
+            if (segment.shouldRoll(cfg, size, lastOffset, now)) {
+                segment = roll(now);
+            }
+            segment.append(lastOffset, maxTimestamp, toWrite, cfg.indexIntervalBytes(), now);
+            epochCache.assign(leaderEpoch, firstOffset);
+            producerState.update(batch);
+            logEndOffset = lastOffset + 1;
+            unflushedMessages += count;
+            if (unflushedMessages >= cfg.flushMessages()) {
+                flush();
+            }
+            return new LogAppendInfo(firstOffset, lastOffset, logAppendTime ? now : -1, logStartOffset,
+                maxTimestamp, size, count, false);
+        } catch (IOException e) {
+            throw new KafkaStorageException("Append to " + tp + " failed", e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Whole batches from the one holding {@code startOffset}, from a single segment, each ending
+     * below {@code maxOffsetExclusive}, together at most {@code maxBytes} (the first batch may
+     * exceed it when {@code minOneMessage}). The result starts at a batch boundary even when
+     * {@code startOffset} lies inside the batch: consumers skip the records before it.
+     *
+     * @throws OffsetOutOfRangeException when {@code startOffset} is below the log start offset or
+     *     beyond the log end offset
+     */
+    public LogReadInfo read(long startOffset, int maxBytes, long maxOffsetExclusive, boolean minOneMessage) {
+        long end = logEndOffset;
+        long start = logStartOffset;
+        if (startOffset < start || startOffset > end) {
+            throw new OffsetOutOfRangeException("Offset " + startOffset + " of " + tp + " is outside the log range ["
+                + start + ", " + end + "]");
+        }
+        long limit = Math.min(maxOffsetExclusive, end);
+        Map.Entry<Long, LogSegment> entry = segments.floorEntry(startOffset);
+        while (entry != null && startOffset < end) {
+            LogSegment.Slice slice = entry.getValue().read(startOffset, maxBytes, limit, minOneMessage);
+            if (slice != null) {
+                return new LogReadInfo(slice.records(), entry.getKey(), slice.position(), start, end);
+            }
+            entry = segments.higherEntry(entry.getKey());
+        }
+        LogSegment active = activeSegment;
+        return new LogReadInfo(MemoryRecords.EMPTY, active.baseOffset(), active.size(), start, end);
+    }
+
+    public long logStartOffset() {
+        return logStartOffset;
+    }
+
+    public long logEndOffset() {
+        return logEndOffset;
+    }
+
+    /** Bytes in all segments. */
+    public long size() {
+        long total = 0;
+        for (LogSegment segment : segments.values()) {
+            total += segment.size();
+        }
+        return total;
+    }
+
+    public int numberOfSegments() {
+        return segments.size();
+    }
+
+    /** Base offsets of the segments, oldest first. */
+    public List<Long> segmentBaseOffsets() {
+        return List.copyOf(segments.keySet());
+    }
+
+    /**
+     * ListOffsets by time: the first record with a timestamp at or after {@code timestamp} at or
+     * above the log start offset; empty when no record is that new.
+     */
+    public Optional<TimestampAndOffset> offsetForTimestamp(long timestamp) {
+        long start = logStartOffset;
+        for (LogSegment segment : segments.values()) {
+            if (segment.maxTimestampSoFar() >= timestamp) {
+                Optional<TimestampAndOffset> found = segment.findOffsetByTimestamp(timestamp, start);
+                if (found.isPresent()) {
+                    return found;
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** ListOffsets -3 (KIP-734): the record with the largest timestamp, the earliest one on a tie. */
+    public Optional<TimestampAndOffset> maxTimestampAndOffset() {
+        LogSegment newest = null;
+        for (LogSegment segment : segments.values()) {
+            if (segment.maxTimestampSoFar() >= 0
+                && (newest == null || segment.maxTimestampSoFar() > newest.maxTimestampSoFar())) {
+                newest = segment;
+            }
+        }
+        return newest == null ? Optional.empty() : newest.readMaxTimestampAndOffset();
+    }
+
+    /**
+     * DeleteRecords: raises the log start offset to {@code offset}, persists it, and deletes the
+     * segments wholly below it (the active segment stays).
+     *
+     * @return the new log start offset
+     * @throws OffsetOutOfRangeException when {@code offset} is beyond the log end offset
+     */
+    public long deleteRecordsBefore(long offset) {
+        lock.lock();
+        try {
+            ensureOpen();
+            if (offset > logEndOffset) {
+                throw new OffsetOutOfRangeException("Cannot delete records of " + tp + " before " + offset
+                    + ", beyond the log end offset " + logEndOffset);
+            }
+            if (offset > logStartOffset) {
+                advanceLogStartOffset(offset);
+                deleteSegments(deletable((segment, next) -> next != null && next.baseOffset() <= offset,
+                    logEndOffset));
+            }
+            return logStartOffset;
+        } catch (IOException e) {
+            throw new KafkaStorageException("DeleteRecords on " + tp + " failed", e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Retention up to the log end offset; see {@link #deleteExpiredSegments(long)}. */
+    public int deleteExpiredSegments() {
+        return deleteExpiredSegments(Long.MAX_VALUE);
+    }
+
+    /**
+     * Deletes segments wholly below the log start offset and, when {@code cleanup.policy}
+     * includes delete, the oldest segments whose newest record is older than
+     * {@code retention.ms} and the oldest segments while the log exceeds
+     * {@code retention.bytes}. As in Kafka, an expired active segment is rolled first so it can
+     * go too, but only segments whose records are all below {@code highWatermark} are deleted.
+     *
+     * @return the number of segments deleted
+     */
+    public int deleteExpiredSegments(long highWatermark) {
+        lock.lock();
+        try {
+            ensureOpen();
+            LogConfig cfg = config;
+            long now = time.milliseconds();
+            long start = logStartOffset;
+            int deleted = deleteSegments(deletable((segment, next) -> next != null && next.baseOffset() <= start,
+                highWatermark));
+            if (!cfg.cleanupPolicyDelete()) {
+                return deleted;
+            }
+            if (cfg.retentionMs() >= 0) {
+                deleted += deleteSegments(deletable((segment, next) -> now - largestTimestamp(segment)
+                    > cfg.retentionMs(), highWatermark));
+            }
+            if (cfg.retentionBytes() >= 0) {
+                long[] excess = {size() - cfg.retentionBytes()};
+                deleted += deleteSegments(deletable((segment, next) -> {
+                    if (excess[0] - segment.size() >= 0) {
+                        excess[0] -= segment.size();
+                        return true;
+                    }
+                    return false;
+                }, highWatermark));
+            }
+            return deleted;
+        } catch (IOException e) {
+            throw new KafkaStorageException("Retention on " + tp + " failed", e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private static long largestTimestamp(LogSegment segment) {
+        try {
+            return segment.largestTimestamp();
+        } catch (IOException e) {
+            throw new KafkaStorageException("Cannot read the age of " + segment, e);
+        }
+    }
+
+    /**
+     * The oldest segments, in order, for which {@code predicate(segment, nextSegment)} holds and
+     * whose records all lie below {@code upperBound}; an empty active segment never qualifies.
+     */
+    private List<LogSegment> deletable(BiPredicate<LogSegment, LogSegment> predicate, long upperBound) {
+        List<LogSegment> result = new ArrayList<>();
+        List<LogSegment> all = new ArrayList<>(segments.values());
+        for (int i = 0; i < all.size(); i++) {
+            LogSegment segment = all.get(i);
+            LogSegment next = i + 1 < all.size() ? all.get(i + 1) : null;
+            long endOffset = next != null ? next.baseOffset() : logEndOffset;
+            boolean emptyActive = next == null && segment.size() == 0;
+            if (emptyActive || endOffset > upperBound || !predicate.test(segment, next)) {
+                break;
+            }
+            result.add(segment);
+        }
+        return result;
+    }
+
+    private int deleteSegments(List<LogSegment> doomed) throws IOException {
+        if (doomed.isEmpty()) {
+            return 0;
+        }
+        if (doomed.get(doomed.size() - 1) == activeSegment) {
+            roll(time.milliseconds());
+        }
+        for (LogSegment segment : doomed) {
+            segments.remove(segment.baseOffset());
+        }
+        advanceLogStartOffset(segments.firstKey());
+        long delayMs = config.fileDeleteDelayMs();
+        for (LogSegment segment : doomed) {
+            segment.renameToDeleted();
+            scheduler.schedule("delete-" + tp + "-" + segment.baseOffset(), () -> {
+                try {
+                    segment.closeAndDelete();
+                } catch (IOException e) {
+                    LOG.warn("{}: could not delete the files of {}", tp, segment, e);
+                }
+            }, delayMs);
+        }
+        return doomed.size();
+    }
+
+    private void advanceLogStartOffset(long offset) throws IOException {
+        if (offset <= logStartOffset) {
+            return;
+        }
+        CheckpointFile.writeOffset(dir.resolve(LOG_START_OFFSET_FILE), offset);
+        logStartOffset = offset;
+        epochCache.truncateFromStart(offset);
+    }
+
+    /** Rolls the active segment when it is older than {@code segment.ms}; for a background task. */
+    public void rollIfDue() {
+        lock.lock();
+        try {
+            ensureOpen();
+            long now = time.milliseconds();
+            if (activeSegment.isDueForTimeRoll(config, now)) {
+                roll(now);
+            }
+        } catch (IOException e) {
+            throw new KafkaStorageException("Roll of " + tp + " failed", e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Starts a new active segment at the log end offset unless the active segment is empty. */
+    private LogSegment roll(long now) throws IOException {
+        LogSegment previous = activeSegment;
+        long newBase = logEndOffset;
+        if (previous.baseOffset() == newBase) {
+            return previous;
+        }
+        previous.onBecomeInactive();
+        LogSegment next = LogSegment.open(dir, newBase, config, now, LogLoader.rollJitterMs(config), true);
+        segments.put(newBase, next);
+        activeSegment = next;
+        producerState.takeSnapshot();
+        scheduler.schedule("flush-" + tp + "-" + previous.baseOffset(), () -> flushUpTo(newBase), 0);
+        return next;
+    }
+
+    /** Fsyncs the segments below {@code offset} and records it as the recovery point. */
+    private void flushUpTo(long offset) {
+        try {
+            long from;
+            lock.lock();
+            try {
+                if (closed || offset <= recoveryPoint) {
+                    return;
+                }
+                from = recoveryPoint;
+            } finally {
+                lock.unlock();
+            }
+            for (LogSegment segment : segmentsBetween(from, offset)) {
+                segment.flush();
+            }
+            lock.lock();
+            try {
+                if (!closed && offset > recoveryPoint) {
+                    recoveryPoint = offset;
+                    CheckpointFile.writeOffset(dir.resolve(RECOVERY_POINT_FILE), offset);
+                }
+            } finally {
+                lock.unlock();
+            }
+        } catch (IOException e) {
+            // A segment deleted meanwhile needs no flush; anything else leaves the recovery point as it was.
+            LOG.warn("{}: flush up to {} failed", tp, offset, e);
+        }
+    }
+
+    private List<LogSegment> segmentsBetween(long fromOffset, long toOffsetExclusive) {
+        Long first = segments.floorKey(fromOffset);
+        Map<Long, LogSegment> range = segments.subMap(first == null ? segments.firstKey() : first, true,
+            toOffsetExclusive, false);
+        return new ArrayList<>(range.values());
+    }
+
+    /** Fsyncs everything appended so far. */
+    public void flush() {
+        lock.lock();
+        try {
+            ensureOpen();
+            long end = logEndOffset;
+            for (LogSegment segment : segmentsBetween(recoveryPoint, end + 1)) {
+                segment.flush();
+            }
+            recoveryPoint = end;
+            unflushedMessages = 0;
+            lastFlushMs = time.milliseconds();
+        } catch (IOException e) {
+            throw new KafkaStorageException("Flush of " + tp + " failed", e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Flushes when {@code flush.ms} passed since the last flush and something is unflushed. */
+    public void flushIfDue() {
+        lock.lock();
+        try {
+            long flushMs = config.flushMs();
+            if (!closed && unflushedMessages > 0 && flushMs != Long.MAX_VALUE
+                && time.milliseconds() - lastFlushMs >= flushMs) {
+                flush();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The offset up to which data is known to be fsynced. */
+    public long recoveryPoint() {
+        lock.lock();
+        try {
+            return recoveryPoint;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Applies new topic settings; index sizes apply to segments created afterwards. */
+    public void updateConfig(LogConfig newConfig) {
+        lock.lock();
+        try {
+            config = newConfig;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** OffsetForLeaderEpoch; empty means Kafka's UNDEFINED_EPOCH / UNDEFINED_EPOCH_OFFSET. */
+    public Optional<EpochEndOffset> endOffsetForEpoch(int leaderEpoch) {
+        return epochCache.endOffsetFor(leaderEpoch, logEndOffset);
+    }
+
+    /** The latest leader epoch that wrote to this log. */
+    public Optional<Integer> latestEpoch() {
+        return epochCache.latestEpoch();
+    }
+
+    public ProducerStateManager producerState() {
+        return producerState;
+    }
+
+    /**
+     * Flushes everything, writes the producer-state snapshot and checkpoints, closes the files,
+     * then leaves the clean-shutdown marker so the next open skips recovery.
+     */
+    @Override
+    public void close() {
+        lock.lock();
+        try {
+            if (closed) {
+                return;
+            }
+            flush();
+            closed = true;
+            activeSegment.onBecomeInactive();
+            producerState.takeSnapshot();
+            CheckpointFile.writeOffset(dir.resolve(RECOVERY_POINT_FILE), logEndOffset);
+            CheckpointFile.writeOffset(dir.resolve(LOG_START_OFFSET_FILE), logStartOffset);
+            for (LogSegment segment : segments.values()) {
+                segment.close();
+            }
+            CheckpointFile.write(dir.resolve(CLEAN_SHUTDOWN_FILE), List.of(Long.toString(logEndOffset)));
+        } catch (IOException e) {
+            throw new KafkaStorageException("Close of " + tp + " failed", e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Closes the log and removes its directory with everything in it. */
+    public void delete() {
+        lock.lock();
+        try {
+            if (!closed) {
+                closed = true;
+                for (LogSegment segment : segments.values()) {
+                    segment.close();
+                }
+            }
+            Utils.delete(dir.toFile());
+        } catch (IOException e) {
+            throw new KafkaStorageException("Delete of " + tp + " failed", e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void ensureOpen() {
+        if (closed) {
+            throw new KafkaStorageException("The log of " + tp + " is closed");
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Log(" + tp + ", start=" + logStartOffset + ", end=" + logEndOffset + ", segments=" + segments.size()
+            + ")";
+    }
+
+    /** Background deletion for callers that do not pass their own scheduler; one daemon thread. */
+    private static final class SharedScheduler {
+        static final Scheduler INSTANCE = Scheduler.of(Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "samsa-log-scheduler");
+            thread.setDaemon(true);
+            return thread;
+        }));
+    }
+}

@@ -1,0 +1,205 @@
+package io.samsa.log;
+
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.ThreadLocalRandom;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.record.internal.FileLogInputStream.FileChannelRecordBatch;
+import org.apache.kafka.common.utils.Time;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Opens a partition directory and brings it to a consistent state: the recovery that runs before
+ * a {@link Log} takes appends.
+ *
+ * <ol>
+ *   <li>Leftovers of interrupted work ({@code .deleted}, {@code .cleaned}, {@code .swap},
+ *       {@code .tmp}) and index files without a segment are removed.</li>
+ *   <li>Without the clean-shutdown marker, every segment that may hold data after the recovery
+ *       point (the offset up to which data was fsynced) is scanned batch by batch; the first
+ *       invalid or partial batch and everything after it are cut, later segments included,
+ *       and the indexes of scanned segments are rebuilt. Segments before the recovery point
+ *       were fsynced whole and are trusted, as in Kafka. With the default flush policy the
+ *       recovery point advances when a segment rolls, so normally only the active segment is
+ *       scanned.</li>
+ *   <li>An index that is not whole entries or not sorted is rebuilt from its segment.</li>
+ *   <li>The log start offset, leader epochs and producer state are reconciled with what is on
+ *       disk: producer state comes from the newest snapshot plus a replay of the batch headers
+ *       after it.</li>
+ * </ol>
+ *
+ * <p>Not thread-safe; runs once, before the log is shared.
+ */
+final class LogLoader {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LogLoader.class);
+    private static final List<String> LEFTOVER_SUFFIXES = List.of(".deleted", ".cleaned", ".swap", ".tmp");
+
+    private LogLoader() {
+    }
+
+    /** The recovered state a {@link Log} starts from. */
+    record Loaded(ConcurrentSkipListMap<Long, LogSegment> segments, long logStartOffset, long logEndOffset,
+                  LeaderEpochCache epochCache, ProducerStateManager producerState) {
+    }
+
+    static Loaded load(Path dir, TopicPartition tp, LogConfig config, Time time) throws IOException {
+        Files.createDirectories(dir);
+        TreeSet<Long> bases = removeLeftoversAndListSegments(dir);
+        boolean clean = Files.exists(dir.resolve(Log.CLEAN_SHUTDOWN_FILE));
+        long recoveryPoint = clean ? Long.MAX_VALUE
+            : CheckpointFile.readOffset(dir.resolve(Log.RECOVERY_POINT_FILE)).orElse(0L);
+        OptionalLong checkpointedStart = CheckpointFile.readOffset(dir.resolve(Log.LOG_START_OFFSET_FILE));
+        LeaderEpochCache epochCache = LeaderEpochCache.load(dir);
+        long now = time.milliseconds();
+        if (bases.isEmpty()) {
+            bases.add(checkpointedStart.orElse(0L));
+        }
+
+        ConcurrentSkipListMap<Long, LogSegment> segments = new ConcurrentSkipListMap<>();
+        List<LogSegment> recovered = new ArrayList<>();
+        List<Long> ordered = new ArrayList<>(bases);
+        for (int i = 0; i < ordered.size(); i++) {
+            long base = ordered.get(i);
+            boolean last = i == ordered.size() - 1;
+            LogSegment segment = LogSegment.open(dir, base, config, now, rollJitterMs(config), last);
+            segments.put(base, segment);
+            boolean mayHoldUnflushed = last || ordered.get(i + 1) > recoveryPoint;
+            boolean indexesSound = segment.offsetIndex().isConsistent(segment.size())
+                && segment.timeIndex().isConsistent(segment.size());
+            if ((!clean && mayHoldUnflushed) || !indexesSound) {
+                int cut = segment.recover(last ? config.segmentIndexBytes() : 0, config.indexIntervalBytes(),
+                    batch -> epochCache.assign(batch.partitionLeaderEpoch(), batch.baseOffset()));
+                recovered.add(segment);
+                if (cut > 0) {
+                    LOG.warn("{}: cut {} invalid bytes from the end of segment {}", tp, cut, base);
+                    if (!last) {
+                        deleteSegmentsAfter(segments, ordered.subList(i + 1, ordered.size()), dir, config, now);
+                        segment.resizeIndexes(config.segmentIndexBytes());
+                        break;
+                    }
+                }
+                if (!last) {
+                    segment.onBecomeInactive();
+                }
+            } else if (segment.maxTimestampSoFar() < 0 && segment.size() > 0) {
+                segment.loadMaxTimestampFromBatches();
+            }
+        }
+
+        LogSegment active = segments.lastEntry().getValue();
+        long logEndOffset = active.readNextOffset();
+        long logStartOffset = Math.max(checkpointedStart.orElse(0L), segments.firstKey());
+        if (logStartOffset > logEndOffset) {
+            // The data DeleteRecords left behind was lost in the crash: start over where it pointed.
+            LOG.warn("{}: log start offset {} is beyond the recovered end {}; emptying the log", tp,
+                logStartOffset, logEndOffset);
+            for (LogSegment segment : segments.values()) {
+                segment.closeAndDelete();
+            }
+            segments.clear();
+            recovered.clear();
+            segments.put(logStartOffset,
+                LogSegment.open(dir, logStartOffset, config, now, rollJitterMs(config), true));
+            logEndOffset = logStartOffset;
+        }
+        epochCache.truncateFromEnd(logEndOffset);
+        epochCache.truncateFromStart(logStartOffset);
+
+        ProducerStateManager producerState = new ProducerStateManager(dir);
+        rebuildProducerState(producerState, segments, logEndOffset);
+
+        for (LogSegment segment : recovered) {
+            segment.flush();
+        }
+        if (!clean) {
+            CheckpointFile.writeOffset(dir.resolve(Log.RECOVERY_POINT_FILE), logEndOffset);
+        }
+        return new Loaded(segments, logStartOffset, logEndOffset, epochCache, producerState);
+    }
+
+    /** Kafka's segment.jitter.ms: a random reduction of segment.ms so partitions do not roll together. */
+    static long rollJitterMs(LogConfig config) {
+        long bound = Math.min(config.segmentJitterMs(), config.segmentMs());
+        return bound > 0 ? ThreadLocalRandom.current().nextLong(bound) : 0;
+    }
+
+    private static TreeSet<Long> removeLeftoversAndListSegments(Path dir) throws IOException {
+        TreeSet<Long> bases = new TreeSet<>();
+        List<Path> indexes = new ArrayList<>();
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
+            for (Path file : files) {
+                String name = file.getFileName().toString();
+                if (LEFTOVER_SUFFIXES.stream().anyMatch(name::endsWith)) {
+                    Files.deleteIfExists(file);
+                } else if (name.endsWith(LogSegment.LOG_SUFFIX)) {
+                    parseBase(name, LogSegment.LOG_SUFFIX).ifPresent(bases::add);
+                } else if (name.endsWith(LogSegment.INDEX_SUFFIX) || name.endsWith(LogSegment.TIME_INDEX_SUFFIX)) {
+                    indexes.add(file);
+                }
+            }
+        }
+        for (Path index : indexes) {
+            String name = index.getFileName().toString();
+            String suffix = name.endsWith(LogSegment.INDEX_SUFFIX) ? LogSegment.INDEX_SUFFIX
+                : LogSegment.TIME_INDEX_SUFFIX;
+            Optional<Long> base = parseBase(name, suffix);
+            if (base.isPresent() && !bases.contains(base.get())) {
+                Files.deleteIfExists(index);
+            }
+        }
+        return bases;
+    }
+
+    private static Optional<Long> parseBase(String name, String suffix) {
+        try {
+            return Optional.of(Long.parseLong(name.substring(0, name.length() - suffix.length())));
+        } catch (NumberFormatException foreign) {
+            return Optional.empty();
+        }
+    }
+
+    private static void deleteSegmentsAfter(ConcurrentSkipListMap<Long, LogSegment> segments, List<Long> later,
+                                            Path dir, LogConfig config, long now) throws IOException {
+        for (long base : later) {
+            LogSegment segment = segments.remove(base);
+            if (segment == null) {
+                segment = LogSegment.open(dir, base, config, now, 0, false);
+            }
+            segment.closeAndDelete();
+        }
+    }
+
+    private static void rebuildProducerState(ProducerStateManager producerState,
+                                             ConcurrentSkipListMap<Long, LogSegment> segments,
+                                             long logEndOffset) throws IOException {
+        Optional<Long> snapshot = producerState.loadLatestSnapshot(logEndOffset);
+        long from = snapshot.orElse(segments.firstKey());
+        if (snapshot.isEmpty()) {
+            producerState.clear(from);
+        }
+        if (from >= logEndOffset) {
+            return;
+        }
+        Long firstBase = segments.floorKey(from);
+        Map<Long, LogSegment> toReplay = firstBase == null ? segments : segments.tailMap(firstBase);
+        for (LogSegment segment : toReplay.values()) {
+            // Headers only: FileChannelRecordBatch reads the 61-byte header, never the records.
+            for (FileChannelRecordBatch batch : segment.records().batches()) {
+                if (batch.baseOffset() >= from) {
+                    producerState.update(batch);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,389 @@
+package io.samsa.log;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.function.Consumer;
+import org.apache.kafka.common.errors.CorruptRecordException;
+import org.apache.kafka.common.record.internal.FileLogInputStream.FileChannelRecordBatch;
+import org.apache.kafka.common.record.internal.FileRecords;
+import org.apache.kafka.common.record.internal.FileRecords.LogOffsetPosition;
+import org.apache.kafka.common.record.internal.MemoryRecords;
+import org.apache.kafka.common.record.internal.RecordBatch;
+
+/**
+ * One segment of a partition's log: the file {@code <base>.log} of magic-v2 batches back to back
+ * as they travel on the wire, plus its sparse {@link OffsetIndex} and {@link TimeIndex}.
+ *
+ * <p>Every record in the segment has an offset at or above the segment's base offset and below
+ * the base offset of the next segment. An index entry is added before a batch is appended once
+ * more than {@code index.interval.bytes} were appended since the previous entry, so the first
+ * batch of a segment is never indexed and a lookup falls back to position 0.
+ *
+ * <p>The segment tracks its largest timestamp and the last offset of the batch that carried it;
+ * they feed the time index, retention by time and ListOffsets.
+ *
+ * <p>Thread-safety: mutators ({@code append}, {@code recover}, {@code onBecomeInactive},
+ * renames, {@code close}) are called under the owning {@link Log}'s lock; {@code read},
+ * {@code findOffsetByTimestamp} and the getters are safe from any thread because
+ * {@link FileRecords} publishes its size only after a write completes and the indexes publish
+ * entries after writing them.
+ */
+final class LogSegment implements Closeable {
+
+    static final String LOG_SUFFIX = ".log";
+    static final String INDEX_SUFFIX = ".index";
+    static final String TIME_INDEX_SUFFIX = ".timeindex";
+    static final String DELETED_SUFFIX = ".deleted";
+
+    /** Kafka's largest decompressed batch, the bound when a read must open a compressed batch. */
+    private static final int MAX_DECOMPRESSED_BYTES = Integer.MAX_VALUE - 8;
+
+    private final long baseOffset;
+    private final FileRecords log;
+    private final OffsetIndex offsetIndex;
+    private final TimeIndex timeIndex;
+    private final long rollJitterMs;
+    private volatile long maxTimestampSoFar = RecordBatch.NO_TIMESTAMP;
+    private volatile long offsetOfMaxTimestampSoFar;
+    private int bytesSinceLastIndexEntry;
+    private long rollBaseTimeMs;
+
+    private LogSegment(long baseOffset, FileRecords log, OffsetIndex offsetIndex, TimeIndex timeIndex,
+                       long rollJitterMs, long nowMs) {
+        this.baseOffset = baseOffset;
+        this.log = log;
+        this.offsetIndex = offsetIndex;
+        this.timeIndex = timeIndex;
+        this.rollJitterMs = rollJitterMs;
+        this.offsetOfMaxTimestampSoFar = baseOffset;
+        this.rollBaseTimeMs = nowMs;
+        TimeIndex.Entry last = timeIndex.lastEntry();
+        if (last.timestamp() >= 0) {
+            this.maxTimestampSoFar = last.timestamp();
+            this.offsetOfMaxTimestampSoFar = last.offset();
+        }
+    }
+
+    /**
+     * Opens the segment files in {@code dir}, creating them when absent.
+     *
+     * @param active whether appends will go here; its indexes are then sized for appends
+     */
+    static LogSegment open(Path dir, long baseOffset, LogConfig config, long nowMs, long rollJitterMs,
+                           boolean active) throws IOException {
+        Path logFile = dir.resolve(fileName(baseOffset, LOG_SUFFIX));
+        boolean exists = Files.exists(logFile);
+        FileRecords records = FileRecords.open(logFile.toFile(), exists,
+            active ? config.segmentBytes() : 0, active && !exists && config.preallocate());
+        int indexBytes = active ? config.segmentIndexBytes() : 0;
+        OffsetIndex offsetIndex = new OffsetIndex(dir.resolve(fileName(baseOffset, INDEX_SUFFIX)), baseOffset,
+            indexBytes);
+        TimeIndex timeIndex = new TimeIndex(dir.resolve(fileName(baseOffset, TIME_INDEX_SUFFIX)), baseOffset,
+            indexBytes);
+        return new LogSegment(baseOffset, records, offsetIndex, timeIndex, rollJitterMs, nowMs);
+    }
+
+    /** Kafka's file naming: the base offset zero-padded to 20 digits, then the suffix. */
+    static String fileName(long offset, String suffix) {
+        return String.format("%020d", offset) + suffix;
+    }
+
+    long baseOffset() {
+        return baseOffset;
+    }
+
+    int size() {
+        return log.sizeInBytes();
+    }
+
+    FileRecords records() {
+        return log;
+    }
+
+    OffsetIndex offsetIndex() {
+        return offsetIndex;
+    }
+
+    TimeIndex timeIndex() {
+        return timeIndex;
+    }
+
+    long maxTimestampSoFar() {
+        return maxTimestampSoFar;
+    }
+
+    long offsetOfMaxTimestampSoFar() {
+        return offsetOfMaxTimestampSoFar;
+    }
+
+    /** The newest timestamp for retention: the largest record timestamp, else the file's mtime. */
+    long largestTimestamp() throws IOException {
+        long max = maxTimestampSoFar;
+        return max >= 0 ? max : Files.getLastModifiedTime(log.file().toPath()).toMillis();
+    }
+
+    /** Whether an offset fits the 32-bit relative offsets the indexes store. */
+    boolean canHoldOffset(long offset) {
+        long relative = offset - baseOffset;
+        return relative >= 0 && relative <= Integer.MAX_VALUE;
+    }
+
+    /** True when the next append of {@code batchBytes} ending at {@code lastOffset} needs a new segment. */
+    boolean shouldRoll(LogConfig config, int batchBytes, long lastOffset, long nowMs) {
+        int size = size();
+        if (size == 0) {
+            return false;
+        }
+        boolean full = size > config.segmentBytes() - batchBytes;
+        boolean old = nowMs - rollBaseTimeMs > config.segmentMs() - rollJitterMs;
+        return full || old || offsetIndex.isFull() || timeIndex.isFull() || !canHoldOffset(lastOffset);
+    }
+
+    /** True when the segment has data and is older than {@code segment.ms} (less jitter). */
+    boolean isDueForTimeRoll(LogConfig config, long nowMs) {
+        return size() > 0 && nowMs - rollBaseTimeMs > config.segmentMs() - rollJitterMs;
+    }
+
+    /**
+     * Appends one batch whose offsets were already assigned.
+     *
+     * @param lastOffset the batch's last offset
+     * @param maxTimestamp the batch's largest timestamp
+     */
+    void append(long lastOffset, long maxTimestamp, MemoryRecords records, int indexIntervalBytes, long nowMs)
+        throws IOException {
+        int position = log.sizeInBytes();
+        if (position == 0) {
+            rollBaseTimeMs = nowMs;
+        }
+        if (bytesSinceLastIndexEntry > indexIntervalBytes) {
+            offsetIndex.append(lastOffset, position);
+            timeIndex.maybeAppend(Math.max(maxTimestamp, maxTimestampSoFar),
+                maxTimestamp > maxTimestampSoFar ? lastOffset : offsetOfMaxTimestampSoFar, false);
+            bytesSinceLastIndexEntry = 0;
+        }
+        log.append(records);
+        bytesSinceLastIndexEntry += records.sizeInBytes();
+        if (maxTimestamp > maxTimestampSoFar) {
+            // Offset first: a reader that sees the new timestamp must also see its offset.
+            offsetOfMaxTimestampSoFar = lastOffset;
+            maxTimestampSoFar = maxTimestamp;
+        }
+    }
+
+    /** The batch holding {@code offset}, or the first batch after it; null when the segment has neither. */
+    LogOffsetPosition translateOffset(long offset) {
+        OffsetIndex.Entry entry = offsetIndex.lookup(offset);
+        return log.searchForOffsetFromPosition(offset, entry.position());
+    }
+
+    /** A byte range of whole batches in this segment. */
+    record Slice(FileRecords records, int position) {
+    }
+
+    /**
+     * Whole batches starting with the one that holds {@code startOffset} (or the first later
+     * batch), each ending below {@code maxOffsetExclusive}, together at most {@code maxBytes}
+     * unless {@code minOneMessage} lets the first exceed it.
+     *
+     * @return the slice, possibly empty, or null when no batch here reaches {@code startOffset}
+     */
+    Slice read(long startOffset, int maxBytes, long maxOffsetExclusive, boolean minOneMessage) {
+        LogOffsetPosition start = translateOffset(startOffset);
+        if (start == null) {
+            return null;
+        }
+        int end = start.position;
+        for (FileChannelRecordBatch batch : log.batchesFrom(start.position)) {
+            if (batch.lastOffset() >= maxOffsetExclusive) {
+                break;
+            }
+            int grown = end - start.position + batch.sizeInBytes();
+            if (grown > maxBytes && !(minOneMessage && end == start.position)) {
+                break;
+            }
+            end += batch.sizeInBytes();
+        }
+        return new Slice(log.slice(start.position, end - start.position), start.position);
+    }
+
+    /**
+     * The first record at or after {@code timestamp} with an offset at or above
+     * {@code startingOffset}, using the time index to skip ahead.
+     */
+    Optional<TimestampAndOffset> findOffsetByTimestamp(long timestamp, long startingOffset) {
+        TimeIndex.Entry timeEntry = timeIndex.lookup(timestamp);
+        OffsetIndex.Entry offsetEntry = offsetIndex.lookup(Math.max(timeEntry.offset(), startingOffset));
+        FileRecords.TimestampAndOffset found =
+            log.searchForTimestamp(timestamp, offsetEntry.position(), startingOffset,
+                MAX_DECOMPRESSED_BYTES);
+        if (found == null) {
+            return Optional.empty();
+        }
+        return Optional.of(new TimestampAndOffset(found.timestamp, found.offset, found.leaderEpoch.orElse(-1)));
+    }
+
+    /** The record carrying this segment's largest timestamp, located by decompressing its batch. */
+    Optional<TimestampAndOffset> readMaxTimestampAndOffset() {
+        long max = maxTimestampSoFar;
+        if (max < 0) {
+            return Optional.empty();
+        }
+        long batchLastOffset = offsetOfMaxTimestampSoFar;
+        LogOffsetPosition position = translateOffset(batchLastOffset);
+        if (position == null) {
+            return Optional.empty();
+        }
+        for (FileChannelRecordBatch batch : log.batchesFrom(position.position)) {
+            if (batch.maxTimestamp() == max) {
+                long offset = batch.offsetOfMaxTimestamp(MAX_DECOMPRESSED_BYTES).orElse(batch.lastOffset());
+                return Optional.of(new TimestampAndOffset(max, offset, batch.partitionLeaderEpoch()));
+            }
+            if (batch.baseOffset() > batchLastOffset) {
+                break;
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The offset after the last batch, or the base offset when the segment is empty. */
+    long readNextOffset() {
+        long next = baseOffset;
+        // Start at the last indexed batch: only the tail after it needs reading.
+        for (FileChannelRecordBatch batch : log.batchesFrom(offsetIndex.lookup(Long.MAX_VALUE).position())) {
+            next = batch.nextOffset();
+        }
+        return next;
+    }
+
+    /** Sets the largest timestamp from the batch headers when the time index could not tell. */
+    void loadMaxTimestampFromBatches() {
+        for (FileChannelRecordBatch batch : log.batches()) {
+            if (batch.maxTimestamp() > maxTimestampSoFar) {
+                offsetOfMaxTimestampSoFar = batch.lastOffset();
+                maxTimestampSoFar = batch.maxTimestamp();
+            }
+        }
+    }
+
+    /**
+     * Validates every batch, cuts the file after the last valid one and rebuilds both indexes.
+     *
+     * @param indexBytes size to preallocate the rebuilt indexes to (0 for inactive segments)
+     * @param onValidBatch sees each valid batch in order, to rebuild producer and epoch state
+     * @return the number of bytes cut from the end of the file
+     */
+    int recover(int indexBytes, int indexIntervalBytes, Consumer<RecordBatch> onValidBatch) throws IOException {
+        offsetIndex.reset(Math.max(indexBytes, (int) offsetIndex.sizeInBytes() + OffsetIndex.ENTRY_SIZE));
+        timeIndex.reset(Math.max(indexBytes, (int) timeIndex.sizeInBytes() + 2 * TimeIndex.ENTRY_SIZE));
+        maxTimestampSoFar = RecordBatch.NO_TIMESTAMP;
+        offsetOfMaxTimestampSoFar = baseOffset;
+        bytesSinceLastIndexEntry = 0;
+        int validBytes = 0;
+        long expectedNext = baseOffset;
+        try {
+            for (FileChannelRecordBatch batch : log.batches()) {
+                if (!isWellFormed(batch, expectedNext)) {
+                    break;
+                }
+                if (bytesSinceLastIndexEntry > indexIntervalBytes) {
+                    if (offsetIndex.isFull() || timeIndex.isFull()) {
+                        growIndexes();
+                    }
+                    offsetIndex.append(batch.lastOffset(), validBytes);
+                    timeIndex.maybeAppend(Math.max(batch.maxTimestamp(), maxTimestampSoFar),
+                        batch.maxTimestamp() > maxTimestampSoFar ? batch.lastOffset() : offsetOfMaxTimestampSoFar,
+                        false);
+                    bytesSinceLastIndexEntry = 0;
+                }
+                if (batch.maxTimestamp() > maxTimestampSoFar) {
+                    offsetOfMaxTimestampSoFar = batch.lastOffset();
+                    maxTimestampSoFar = batch.maxTimestamp();
+                }
+                bytesSinceLastIndexEntry += batch.sizeInBytes();
+                validBytes += batch.sizeInBytes();
+                expectedNext = batch.nextOffset();
+                onValidBatch.accept(batch);
+            }
+        } catch (CorruptRecordException e) {
+            // The iterator met a header that cannot start a batch: everything from here is garbage.
+        }
+        int cut = log.sizeInBytes() - validBytes;
+        if (cut > 0) {
+            log.truncateTo(validBytes);
+        }
+        return cut;
+    }
+
+    private static boolean isWellFormed(FileChannelRecordBatch batch, long expectedNext) {
+        if (batch.magic() != RecordBatch.MAGIC_VALUE_V2 || batch.baseOffset() < expectedNext) {
+            return false;
+        }
+        if (!batch.isValid()) {
+            return false;
+        }
+        long delta = batch.lastOffset() - batch.baseOffset();
+        return delta >= 0 && delta <= Integer.MAX_VALUE;
+    }
+
+    /** An inactive segment being rebuilt can hold more entries than its trimmed index files. */
+    private void growIndexes() throws IOException {
+        offsetIndex.resize((offsetIndex.entries() + 1) * 2 * OffsetIndex.ENTRY_SIZE);
+        timeIndex.resize((timeIndex.entries() + 2) * 2 * TimeIndex.ENTRY_SIZE);
+    }
+
+    /** Prepares an active segment to take appends again after a restart. */
+    void resizeIndexes(int indexBytes) throws IOException {
+        offsetIndex.resize(indexBytes);
+        timeIndex.resize(indexBytes);
+    }
+
+    /**
+     * Called when a new segment takes over appends and before a clean close: records the final largest timestamp in the
+     * time index and shrinks the index and log files to what they hold.
+     */
+    void onBecomeInactive() throws IOException {
+        if (maxTimestampSoFar >= 0) {
+            timeIndex.maybeAppend(maxTimestampSoFar, offsetOfMaxTimestampSoFar, true);
+        }
+        offsetIndex.trimToValidSize();
+        timeIndex.trimToValidSize();
+        log.trim();
+    }
+
+    void flush() throws IOException {
+        log.flush();
+        offsetIndex.flush();
+        timeIndex.flush();
+    }
+
+    /** Renames the files to {@code .deleted} so a restart removes them even if deletion never runs. */
+    void renameToDeleted() throws IOException {
+        log.renameTo(new java.io.File(log.file().getPath() + DELETED_SUFFIX));
+        offsetIndex.renameTo(offsetIndex.file().resolveSibling(offsetIndex.file().getFileName() + DELETED_SUFFIX));
+        timeIndex.renameTo(timeIndex.file().resolveSibling(timeIndex.file().getFileName() + DELETED_SUFFIX));
+    }
+
+    /** Closes the file and removes all three files from disk. */
+    void closeAndDelete() throws IOException {
+        log.deleteIfExists();
+        offsetIndex.deleteIfExists();
+        timeIndex.deleteIfExists();
+    }
+
+    @Override
+    public void close() throws IOException {
+        offsetIndex.close();
+        timeIndex.close();
+        log.trim();
+        log.close();
+    }
+
+    @Override
+    public String toString() {
+        return "LogSegment(baseOffset=" + baseOffset + ", size=" + size() + ")";
+    }
+}
