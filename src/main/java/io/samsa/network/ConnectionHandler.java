@@ -1,0 +1,149 @@
+package io.samsa.network;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.samsa.protocol.MalformedRequestException;
+import io.samsa.protocol.RequestDispatcher;
+import io.samsa.protocol.Response;
+import org.apache.kafka.common.protocol.ObjectSerializationCache;
+import org.apache.kafka.common.requests.ResponseHeader;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * One client connection. Requests are handled as they arrive; their responses leave in arrival order even
+ * when a later one is ready first (a long-poll fetch followed by a metadata request). All state here is
+ * touched only on the connection's event loop.
+ */
+final class ConnectionHandler extends ChannelInboundHandlerAdapter {
+    private static final Logger log = LoggerFactory.getLogger(ConnectionHandler.class);
+    /** Beyond this many unanswered requests the connection stops reading, bounding memory per client. */
+    private static final int MAX_IN_FLIGHT = 64;
+
+    private static final class Slot {
+        Response response;
+        boolean done;
+    }
+
+    private final RequestDispatcher dispatcher;
+    private final String listenerName;
+    private final ArrayDeque<Slot> inFlight = new ArrayDeque<>();
+    private ChannelHandlerContext ctx;
+    private InetSocketAddress remote;
+
+    ConnectionHandler(RequestDispatcher dispatcher, String listenerName) {
+        this.dispatcher = dispatcher;
+        this.listenerName = listenerName;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) throws Exception {
+        this.ctx = ctx;
+        this.remote = (InetSocketAddress) ctx.channel().remoteAddress();
+        super.channelActive(ctx);
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        ByteBuf frame = (ByteBuf) msg;
+        CompletableFuture<Response> future;
+        try {
+            future = dispatcher.dispatch(frame.nioBuffer(), listenerName, remote);
+        } catch (MalformedRequestException e) {
+            log.warn("Closing connection from {}: {}", remote, e.getMessage());
+            ctx.close();
+            return;
+        } finally {
+            frame.release();
+        }
+        if (future == null) {
+            return;
+        }
+        Slot slot = new Slot();
+        inFlight.addLast(slot);
+        if (inFlight.size() >= MAX_IN_FLIGHT) {
+            ctx.channel().config().setAutoRead(false);
+        }
+        if (future.isDone()) {
+            complete(slot, future.getNow(null), null);
+        } else {
+            future.whenComplete((response, failure) -> ctx.executor().execute(() -> complete(slot, response, failure)));
+        }
+    }
+
+    private void complete(Slot slot, Response response, Throwable failure) {
+        if (failure != null) {
+            log.error("Closing connection from {}: request failed", remote, failure);
+            ctx.close();
+            return;
+        }
+        slot.response = response;
+        slot.done = true;
+        boolean wrote = false;
+        while (!inFlight.isEmpty() && inFlight.peekFirst().done) {
+            Slot head = inFlight.pollFirst();
+            if (head.response != null && ctx.channel().isActive()) {
+                write(head.response);
+                wrote = true;
+            }
+        }
+        if (wrote) {
+            ctx.flush();
+        }
+        if (inFlight.size() < MAX_IN_FLIGHT / 2 && !ctx.channel().config().isAutoRead()) {
+            ctx.channel().config().setAutoRead(true);
+        }
+    }
+
+    private void write(Response response) {
+        ObjectSerializationCache cache = new ObjectSerializationCache();
+        ResponseHeader header = new ResponseHeader(response.correlationId(), response.headerVersion());
+        int headerSize = header.data().size(cache, response.headerVersion());
+        int bodySize = response.body().size(cache, response.apiVersion());
+        int total = headerSize + bodySize;
+        ResponseWriter writer = new ResponseWriter(ctx.alloc(), Math.min(4 + total, 64 * 1024));
+        List<Object> parts;
+        try {
+            writer.writeInt(total);
+            header.data().write(writer, cache, response.headerVersion());
+            response.body().write(writer, cache, response.apiVersion());
+            parts = writer.finish();
+        } catch (RuntimeException e) {
+            writer.releaseAll();
+            log.error("Closing connection from {}: cannot encode {}", remote, response.body().getClass().getSimpleName(), e);
+            ctx.close();
+            return;
+        }
+        for (Object part : parts) {
+            ctx.write(part, ctx.voidPromise());
+        }
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+        if (evt instanceof IdleStateEvent) {
+            log.debug("Closing connection from {}: idle longer than connections.max.idle.ms", remote);
+            ctx.close();
+            return;
+        }
+        super.userEventTriggered(ctx, evt);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (cause instanceof IOException) {
+            log.debug("Connection from {} failed: {}", remote, cause.toString());
+        } else {
+            log.warn("Closing connection from {} after an error", remote, cause);
+        }
+        ctx.close();
+    }
+}

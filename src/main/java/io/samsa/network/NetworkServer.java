@@ -1,0 +1,116 @@
+package io.samsa.network;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.ServerSocketChannel;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.samsa.config.Endpoint;
+import io.samsa.protocol.RequestDispatcher;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/** Binds the configured listeners and runs the event loops that read requests and write responses. */
+public final class NetworkServer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(NetworkServer.class);
+
+    private final RequestDispatcher dispatcher;
+    private final int maxRequestBytes;
+    private final long idleMs;
+    private final int threads;
+    private final int sendBufferBytes;
+    private final int receiveBufferBytes;
+    private final List<Channel> serverChannels = new ArrayList<>();
+    private final Map<String, Endpoint> bound = new LinkedHashMap<>();
+    private EventLoopGroup bossGroup;
+    private EventLoopGroup workerGroup;
+
+    public NetworkServer(RequestDispatcher dispatcher, int maxRequestBytes, long idleMs, int threads,
+                         int sendBufferBytes, int receiveBufferBytes) {
+        this.dispatcher = dispatcher;
+        this.maxRequestBytes = maxRequestBytes;
+        this.idleMs = idleMs;
+        this.threads = threads;
+        this.sendBufferBytes = sendBufferBytes;
+        this.receiveBufferBytes = receiveBufferBytes;
+    }
+
+    /** Binds every endpoint; returns them with the ports actually bound (port 0 picks a free one). */
+    public List<Endpoint> start(List<Endpoint> endpoints) throws InterruptedException {
+        boolean epoll = Epoll.isAvailable();
+        var ioFactory = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+        Class<? extends ServerSocketChannel> channelType = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+        bossGroup = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("samsa-accept", true), ioFactory);
+        workerGroup = new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory("samsa-network", true), ioFactory);
+        List<Endpoint> result = new ArrayList<>();
+        for (Endpoint endpoint : endpoints) {
+            ServerBootstrap bootstrap = new ServerBootstrap()
+                .group(bossGroup, workerGroup)
+                .channel(channelType)
+                .option(ChannelOption.SO_BACKLOG, 1024)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.SO_KEEPALIVE, true)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        if (sendBufferBytes > 0) {
+                            ch.config().setSendBufferSize(sendBufferBytes);
+                        }
+                        if (receiveBufferBytes > 0) {
+                            ch.config().setReceiveBufferSize(receiveBufferBytes);
+                        }
+                        ch.pipeline()
+                            .addLast("idle", new IdleStateHandler(0, 0, idleMs, TimeUnit.MILLISECONDS))
+                            .addLast("frames", new FrameDecoder(maxRequestBytes))
+                            .addLast("requests", new ConnectionHandler(dispatcher, endpoint.listenerName()));
+                    }
+                });
+            InetSocketAddress address = endpoint.host().isEmpty() || endpoint.host().equals("0.0.0.0")
+                ? new InetSocketAddress(endpoint.port())
+                : new InetSocketAddress(endpoint.host(), endpoint.port());
+            Channel channel = bootstrap.bind(address).sync().channel();
+            serverChannels.add(channel);
+            int port = ((InetSocketAddress) channel.localAddress()).getPort();
+            Endpoint actual = endpoint.withPort(port);
+            bound.put(endpoint.listenerName(), actual);
+            result.add(actual);
+            log.debug("Listening on {} ({} transport)", actual, epoll ? "epoll" : "nio");
+        }
+        return result;
+    }
+
+    public Map<String, Endpoint> boundEndpoints() {
+        return bound;
+    }
+
+    @Override
+    public void close() {
+        for (Channel channel : serverChannels) {
+            channel.close().syncUninterruptibly();
+        }
+        if (bossGroup != null) {
+            bossGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        }
+        if (workerGroup != null) {
+            workerGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        }
+    }
+}

@@ -1,0 +1,232 @@
+package io.samsa.protocol;
+
+import io.samsa.config.ServerConfig;
+import io.samsa.log.LogConfig;
+import io.samsa.metadata.Controller;
+import io.samsa.metadata.MetadataImage;
+import io.samsa.metadata.TopicImage;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.message.AlterConfigsRequestData;
+import org.apache.kafka.common.message.AlterConfigsResponseData;
+import org.apache.kafka.common.message.DescribeConfigsRequestData;
+import org.apache.kafka.common.message.DescribeConfigsResponseData;
+import org.apache.kafka.common.message.DescribeConfigsResponseData.DescribeConfigsResourceResult;
+import org.apache.kafka.common.message.DescribeConfigsResponseData.DescribeConfigsResult;
+import org.apache.kafka.common.message.DescribeConfigsResponseData.DescribeConfigsSynonym;
+import org.apache.kafka.common.message.IncrementalAlterConfigsRequestData;
+import org.apache.kafka.common.message.IncrementalAlterConfigsResponseData;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.ApiMessage;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.requests.ApiError;
+import org.apache.kafka.common.requests.DescribeConfigsResponse;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+
+/** DescribeConfigs, AlterConfigs and IncrementalAlterConfigs for topics and this broker. */
+public final class ConfigHandlers {
+    private final Controller controller;
+    private final ConfigDescriber describer;
+    private final int nodeId;
+
+    ConfigHandlers(Controller controller, ConfigDescriber describer, int nodeId) {
+        this.controller = controller;
+        this.describer = describer;
+        this.nodeId = nodeId;
+    }
+
+    public void registerWith(RequestDispatcher dispatcher) {
+        dispatcher.register(ApiKeys.DESCRIBE_CONFIGS, 1, 4, this::describeConfigs);
+        dispatcher.register(ApiKeys.ALTER_CONFIGS, 0, 2, this::alterConfigs);
+        dispatcher.register(ApiKeys.INCREMENTAL_ALTER_CONFIGS, 0, 1, this::incrementalAlterConfigs);
+    }
+
+    CompletableFuture<ApiMessage> describeConfigs(RequestContext context, DescribeConfigsRequestData request) {
+        DescribeConfigsResponseData response = new DescribeConfigsResponseData();
+        MetadataImage image = controller.image();
+        for (DescribeConfigsRequestData.DescribeConfigsResource resource : request.resources()) {
+            DescribeConfigsResult result = new DescribeConfigsResult()
+                .setResourceType(resource.resourceType()).setResourceName(resource.resourceName());
+            ConfigResource.Type type = ConfigResource.Type.forId(resource.resourceType());
+            List<ConfigDescriber.Entry> entries;
+            if (type == ConfigResource.Type.TOPIC) {
+                TopicImage topic = image.topic(resource.resourceName());
+                if (topic == null) {
+                    response.results().add(result.setErrorCode(Errors.UNKNOWN_TOPIC_OR_PARTITION.code())
+                        .setErrorMessage("Topic " + resource.resourceName() + " does not exist"));
+                    continue;
+                }
+                entries = describer.describeTopic(topic, image);
+            } else if (type == ConfigResource.Type.BROKER) {
+                ApiError error = checkBrokerName(resource.resourceName());
+                if (error != null) {
+                    response.results().add(result.setErrorCode(error.error().code()).setErrorMessage(error.message()));
+                    continue;
+                }
+                entries = describer.describeBroker(resource.resourceName(), image);
+            } else {
+                response.results().add(result.setErrorCode(Errors.INVALID_REQUEST.code())
+                    .setErrorMessage("Unsupported resource type " + type));
+                continue;
+            }
+            Set<String> wanted = resource.configurationKeys() == null ? null : new HashSet<>(resource.configurationKeys());
+            for (ConfigDescriber.Entry entry : entries) {
+                if (wanted != null && !wanted.contains(entry.name())) {
+                    continue;
+                }
+                DescribeConfigsResourceResult config = new DescribeConfigsResourceResult()
+                    .setName(entry.name()).setValue(entry.value()).setReadOnly(entry.readOnly())
+                    .setConfigSource(entry.source().id()).setIsSensitive(entry.sensitive())
+                    .setConfigType(configType(entry.type()).id())
+                    .setDocumentation(request.includeDocumentation() ? entry.documentation() : null);
+                if (request.includeSynonyms()) {
+                    for (ConfigDescriber.Synonym s : entry.synonyms()) {
+                        config.synonyms().add(new DescribeConfigsSynonym().setName(s.name()).setValue(s.value()).setSource(s.source().id()));
+                    }
+                }
+                result.configs().add(config);
+            }
+            response.results().add(result);
+        }
+        return CompletableFuture.completedFuture(response);
+    }
+
+    CompletableFuture<ApiMessage> alterConfigs(RequestContext context, AlterConfigsRequestData request) {
+        AlterConfigsResponseData response = new AlterConfigsResponseData();
+        for (AlterConfigsRequestData.AlterConfigsResource resource : request.resources()) {
+            Map<String, String> changes = new LinkedHashMap<>();
+            for (AlterConfigsRequestData.AlterableConfig c : resource.configs()) {
+                changes.put(c.name(), c.value());
+            }
+            ApiError error = apply(resource.resourceType(), resource.resourceName(), changes, true, request.validateOnly());
+            response.responses().add(new AlterConfigsResponseData.AlterConfigsResourceResponse()
+                .setResourceType(resource.resourceType()).setResourceName(resource.resourceName())
+                .setErrorCode(error.error().code()).setErrorMessage(error.isFailure() ? error.message() : null));
+        }
+        return CompletableFuture.completedFuture(response);
+    }
+
+    CompletableFuture<ApiMessage> incrementalAlterConfigs(RequestContext context, IncrementalAlterConfigsRequestData request) {
+        IncrementalAlterConfigsResponseData response = new IncrementalAlterConfigsResponseData();
+        for (IncrementalAlterConfigsRequestData.AlterConfigsResource resource : request.resources()) {
+            ApiError error;
+            try {
+                Map<String, String> changes = resolveIncremental(resource);
+                error = apply(resource.resourceType(), resource.resourceName(), changes, false, request.validateOnly());
+            } catch (IllegalArgumentException e) {
+                error = new ApiError(Errors.INVALID_CONFIG, e.getMessage());
+            }
+            response.responses().add(new IncrementalAlterConfigsResponseData.AlterConfigsResourceResponse()
+                .setResourceType(resource.resourceType()).setResourceName(resource.resourceName())
+                .setErrorCode(error.error().code()).setErrorMessage(error.isFailure() ? error.message() : null));
+        }
+        return CompletableFuture.completedFuture(response);
+    }
+
+    /** Turns SET / DELETE / APPEND / SUBTRACT operations into final values (null: remove the override). */
+    private Map<String, String> resolveIncremental(IncrementalAlterConfigsRequestData.AlterConfigsResource resource) {
+        ConfigResource.Type type = ConfigResource.Type.forId(resource.resourceType());
+        Map<String, String> current;
+        ConfigDef def;
+        if (type == ConfigResource.Type.TOPIC) {
+            TopicImage topic = controller.image().topic(resource.resourceName());
+            current = topic == null ? Map.of() : topic.configs();
+            def = LogConfig.CONFIG_DEF;
+        } else {
+            current = controller.image().brokerConfigs(resource.resourceName());
+            def = ServerConfig.CONFIG_DEF;
+        }
+        Map<String, String> changes = new LinkedHashMap<>();
+        Set<String> seen = new HashSet<>();
+        for (IncrementalAlterConfigsRequestData.AlterableConfig c : resource.configs()) {
+            if (!seen.add(c.name())) {
+                throw new IllegalArgumentException("Config " + c.name() + " appears more than once");
+            }
+            switch (c.configOperation()) {
+                case 0 -> changes.put(c.name(), c.value());
+                case 1 -> changes.put(c.name(), null);
+                case 2, 3 -> {
+                    ConfigDef.ConfigKey key = def.configKeys().get(c.name());
+                    if (key == null || key.type != ConfigDef.Type.LIST) {
+                        throw new IllegalArgumentException("Config value append/subtract is only supported for LIST type configs: " + c.name());
+                    }
+                    String base = current.get(c.name());
+                    if (base == null && key.defaultValue instanceof List<?> list) {
+                        base = String.join(",", list.stream().map(String::valueOf).toList());
+                    }
+                    List<String> values = new ArrayList<>();
+                    if (base != null && !base.isBlank()) {
+                        values.addAll(Arrays.asList(base.split("\\s*,\\s*")));
+                    }
+                    List<String> operand = c.value() == null ? List.of() : Arrays.asList(c.value().split("\\s*,\\s*"));
+                    if (c.configOperation() == 2) {
+                        for (String v : operand) {
+                            if (!values.contains(v)) {
+                                values.add(v);
+                            }
+                        }
+                    } else {
+                        values.removeAll(operand);
+                    }
+                    changes.put(c.name(), String.join(",", values));
+                }
+                default -> throw new IllegalArgumentException("Unknown config operation " + c.configOperation());
+            }
+        }
+        return changes;
+    }
+
+    private ApiError apply(byte resourceType, String resourceName, Map<String, String> changes, boolean replaceAll, boolean validateOnly) {
+        ConfigResource.Type type = ConfigResource.Type.forId(resourceType);
+        if (type == ConfigResource.Type.TOPIC) {
+            return controller.alterTopicConfigs(resourceName, changes, replaceAll, validateOnly);
+        }
+        if (type == ConfigResource.Type.BROKER) {
+            ApiError error = checkBrokerName(resourceName);
+            if (error != null) {
+                return error;
+            }
+            return controller.alterBrokerConfigs(resourceName, changes, replaceAll, validateOnly);
+        }
+        return new ApiError(Errors.INVALID_REQUEST, "Unsupported resource type " + type);
+    }
+
+    private ApiError checkBrokerName(String name) {
+        if (name.isEmpty()) {
+            return null;
+        }
+        try {
+            if (Integer.parseInt(name) == nodeId) {
+                return null;
+            }
+        } catch (NumberFormatException e) {
+            return new ApiError(Errors.INVALID_REQUEST, "Broker id must be an integer, but it is: " + name);
+        }
+        return new ApiError(Errors.INVALID_REQUEST, "Unexpected broker id, expected " + nodeId + " or empty string, but received " + name);
+    }
+
+    private static DescribeConfigsResponse.ConfigType configType(ConfigDef.Type type) {
+        if (type == null) {
+            return DescribeConfigsResponse.ConfigType.UNKNOWN;
+        }
+        return switch (type) {
+            case BOOLEAN -> DescribeConfigsResponse.ConfigType.BOOLEAN;
+            case STRING -> DescribeConfigsResponse.ConfigType.STRING;
+            case INT -> DescribeConfigsResponse.ConfigType.INT;
+            case SHORT -> DescribeConfigsResponse.ConfigType.SHORT;
+            case LONG -> DescribeConfigsResponse.ConfigType.LONG;
+            case DOUBLE -> DescribeConfigsResponse.ConfigType.DOUBLE;
+            case LIST -> DescribeConfigsResponse.ConfigType.LIST;
+            case CLASS -> DescribeConfigsResponse.ConfigType.CLASS;
+            case PASSWORD -> DescribeConfigsResponse.ConfigType.PASSWORD;
+        };
+    }
+}

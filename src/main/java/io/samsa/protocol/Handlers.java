@@ -1,0 +1,27 @@
+package io.samsa.protocol;
+
+import io.samsa.config.ServerConfig;
+import io.samsa.metadata.ClusterInfo;
+import io.samsa.metadata.Controller;
+import io.samsa.partition.PartitionManager;
+
+/** Registers every implemented API with a dispatcher; the one place that says what Samsa serves. */
+public final class Handlers {
+    private Handlers() {
+    }
+
+    public static RequestDispatcher create(ServerConfig config, int nodeId, ClusterInfo cluster, Controller controller,
+                                           PartitionManager partitions) {
+        RequestDispatcher dispatcher = new RequestDispatcher();
+        ConfigDescriber describer = new ConfigDescriber(config, nodeId, partitions::topicDefaults);
+        new BrokerInfoHandlers(dispatcher, controller, partitions).registerWith(dispatcher);
+        new MetadataHandlers(controller, cluster, config).registerWith(dispatcher);
+        new TopicAdminHandlers(controller, describer).registerWith(dispatcher);
+        new ProduceHandler(controller, partitions).registerWith(dispatcher);
+        new FetchHandler(controller, partitions, config.getInt(ServerConfig.MAX_INCREMENTAL_FETCH_SESSION_CACHE_SLOTS),
+            config.getInt(ServerConfig.FETCH_MAX_BYTES)).registerWith(dispatcher);
+        new OffsetHandlers(controller, partitions).registerWith(dispatcher);
+        new ConfigHandlers(controller, describer, nodeId).registerWith(dispatcher);
+        return dispatcher;
+    }
+}

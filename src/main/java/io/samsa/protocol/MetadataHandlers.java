@@ -1,0 +1,227 @@
+package io.samsa.protocol;
+
+import io.samsa.config.Endpoint;
+import io.samsa.config.ServerConfig;
+import io.samsa.metadata.ClusterInfo;
+import io.samsa.metadata.Controller;
+import io.samsa.metadata.MetadataImage;
+import io.samsa.metadata.TopicImage;
+import io.samsa.metadata.TopicImage.PartitionImage;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.internals.Topic;
+import org.apache.kafka.common.message.DescribeClusterResponseData;
+import org.apache.kafka.common.message.DescribeTopicPartitionsRequestData;
+import org.apache.kafka.common.message.DescribeTopicPartitionsResponseData;
+import org.apache.kafka.common.message.DescribeTopicPartitionsResponseData.DescribeTopicPartitionsResponsePartition;
+import org.apache.kafka.common.message.DescribeTopicPartitionsResponseData.DescribeTopicPartitionsResponseTopic;
+import org.apache.kafka.common.message.MetadataRequestData;
+import org.apache.kafka.common.message.MetadataResponseData;
+import org.apache.kafka.common.message.MetadataResponseData.MetadataResponseBroker;
+import org.apache.kafka.common.message.MetadataResponseData.MetadataResponsePartition;
+import org.apache.kafka.common.message.MetadataResponseData.MetadataResponseTopic;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.ApiMessage;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.message.DescribeClusterRequestData;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/** Metadata, DescribeCluster and DescribeTopicPartitions: what exists and who leads it. */
+public final class MetadataHandlers {
+    private static final int AUTHORIZED_OPERATIONS_OMITTED = Integer.MIN_VALUE;
+
+    private final Controller controller;
+    private final ClusterInfo cluster;
+    private final ServerConfig config;
+
+    public MetadataHandlers(Controller controller, ClusterInfo cluster, ServerConfig config) {
+        this.controller = controller;
+        this.cluster = cluster;
+        this.config = config;
+    }
+
+    public void registerWith(RequestDispatcher dispatcher) {
+        dispatcher.register(ApiKeys.METADATA, 0, 13, this::metadata);
+        dispatcher.register(ApiKeys.DESCRIBE_CLUSTER, 0, 2, this::describeCluster);
+        dispatcher.register(ApiKeys.DESCRIBE_TOPIC_PARTITIONS, 0, 0, this::describeTopicPartitions);
+    }
+
+    CompletableFuture<ApiMessage> metadata(RequestContext context, MetadataRequestData request) {
+        MetadataResponseData response = new MetadataResponseData()
+            .setClusterId(cluster.clusterId())
+            .setControllerId(cluster.controllerId())
+            .setClusterAuthorizedOperations(AUTHORIZED_OPERATIONS_OMITTED);
+        for (ClusterInfo.Broker broker : cluster.brokers()) {
+            Endpoint endpoint = broker.advertisedEndpoints().get(context.listenerName());
+            if (endpoint != null) {
+                response.brokers().add(new MetadataResponseBroker()
+                    .setNodeId(broker.nodeId()).setHost(endpoint.host()).setPort(endpoint.port()).setRack(broker.rack()));
+            }
+        }
+        MetadataImage image = controller.image();
+        short version = context.apiVersion();
+        if (request.topics() == null) {
+            for (TopicImage topic : image.topics()) {
+                response.topics().add(describe(topic, version));
+            }
+        } else {
+            boolean mayCreate = config.getBoolean(ServerConfig.AUTO_CREATE_TOPICS_ENABLE)
+                && (version < 4 || request.allowAutoTopicCreation());
+            for (MetadataRequestData.MetadataRequestTopic requested : request.topics()) {
+                response.topics().add(lookup(requested, image, mayCreate, version));
+            }
+        }
+        return CompletableFuture.completedFuture(response);
+    }
+
+    private MetadataResponseTopic lookup(MetadataRequestData.MetadataRequestTopic requested, MetadataImage image,
+                                         boolean mayCreate, short version) {
+        String name = requested.name();
+        if (name == null) {
+            Uuid id = requested.topicId();
+            TopicImage topic = id == null ? null : image.topic(id);
+            if (topic == null) {
+                return new MetadataResponseTopic().setTopicId(id == null ? Uuid.ZERO_UUID : id)
+                    .setErrorCode(Errors.UNKNOWN_TOPIC_ID.code()).setTopicAuthorizedOperations(AUTHORIZED_OPERATIONS_OMITTED);
+            }
+            return describe(topic, version);
+        }
+        TopicImage topic = image.topic(name);
+        if (topic == null && mayCreate) {
+            Controller.CreateTopicResult created = controller.createTopic(name, -1, (short) -1, java.util.Map.of(), java.util.Map.of(), false);
+            if (created.error().isFailure() && created.error().error() != Errors.TOPIC_ALREADY_EXISTS) {
+                Errors error = created.error().error() == Errors.INVALID_TOPIC_EXCEPTION ? Errors.INVALID_TOPIC_EXCEPTION : Errors.UNKNOWN_TOPIC_OR_PARTITION;
+                return new MetadataResponseTopic().setName(name).setErrorCode(error.code())
+                    .setTopicAuthorizedOperations(AUTHORIZED_OPERATIONS_OMITTED);
+            }
+            topic = controller.image().topic(name);
+        }
+        if (topic == null) {
+            Errors error = isValidName(name) ? Errors.UNKNOWN_TOPIC_OR_PARTITION : Errors.INVALID_TOPIC_EXCEPTION;
+            return new MetadataResponseTopic().setName(name).setErrorCode(error.code())
+                .setTopicAuthorizedOperations(AUTHORIZED_OPERATIONS_OMITTED);
+        }
+        return describe(topic, version);
+    }
+
+    private static boolean isValidName(String name) {
+        try {
+            Topic.validate(name);
+            return true;
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    private static MetadataResponseTopic describe(TopicImage topic, short version) {
+        MetadataResponseTopic result = new MetadataResponseTopic()
+            .setName(topic.name())
+            .setTopicId(topic.topicId())
+            .setIsInternal(Topic.isInternal(topic.name()))
+            .setTopicAuthorizedOperations(AUTHORIZED_OPERATIONS_OMITTED);
+        for (PartitionImage p : topic.partitions()) {
+            result.partitions().add(new MetadataResponsePartition()
+                .setPartitionIndex(p.partition())
+                .setLeaderId(p.leader())
+                .setLeaderEpoch(p.leaderEpoch())
+                .setReplicaNodes(new ArrayList<>(p.replicas()))
+                .setIsrNodes(new ArrayList<>(p.isr()))
+                .setOfflineReplicas(new ArrayList<>()));
+        }
+        return result;
+    }
+
+    CompletableFuture<ApiMessage> describeCluster(RequestContext context, DescribeClusterRequestData request) {
+        DescribeClusterResponseData response = new DescribeClusterResponseData()
+            .setClusterId(cluster.clusterId())
+            .setControllerId(cluster.controllerId())
+            .setEndpointType(request.endpointType())
+            .setClusterAuthorizedOperations(AUTHORIZED_OPERATIONS_OMITTED);
+        if (request.endpointType() != 1) {
+            // Controllers have no listener of their own here: they are the brokers.
+            return CompletableFuture.completedFuture(response.setErrorCode(Errors.MISMATCHED_ENDPOINT_TYPE.code())
+                .setErrorMessage("The request was sent to an endpoint of type BROKER, but we wanted an endpoint of type "
+                    + (request.endpointType() == 2 ? "CONTROLLER" : "UNKNOWN")));
+        }
+        for (ClusterInfo.Broker broker : cluster.brokers()) {
+            Endpoint endpoint = broker.advertisedEndpoints().get(context.listenerName());
+            if (endpoint != null) {
+                response.brokers().add(new DescribeClusterResponseData.DescribeClusterBroker()
+                    .setBrokerId(broker.nodeId()).setHost(endpoint.host()).setPort(endpoint.port()).setRack(broker.rack()));
+            }
+        }
+        return CompletableFuture.completedFuture(response);
+    }
+
+    CompletableFuture<ApiMessage> describeTopicPartitions(RequestContext context, DescribeTopicPartitionsRequestData request) {
+        MetadataImage image = controller.image();
+        List<TopicImage> topics = new ArrayList<>();
+        List<String> unknown = new ArrayList<>();
+        if (request.topics().isEmpty()) {
+            topics.addAll(image.topics());
+        } else {
+            List<String> names = request.topics().stream().map(DescribeTopicPartitionsRequestData.TopicRequest::name).sorted().toList();
+            for (String name : names) {
+                TopicImage topic = image.topic(name);
+                if (topic == null) {
+                    unknown.add(name);
+                } else {
+                    topics.add(topic);
+                }
+            }
+        }
+        DescribeTopicPartitionsResponseData response = new DescribeTopicPartitionsResponseData();
+        for (String name : unknown) {
+            response.topics().add(new DescribeTopicPartitionsResponseTopic().setName(name).setTopicId(Uuid.ZERO_UUID)
+                .setErrorCode(Errors.UNKNOWN_TOPIC_OR_PARTITION.code()).setTopicAuthorizedOperations(AUTHORIZED_OPERATIONS_OMITTED));
+        }
+        DescribeTopicPartitionsRequestData.Cursor cursor = request.cursor();
+        int budget = request.responsePartitionLimit() <= 0 ? 2000 : request.responsePartitionLimit();
+        boolean started = cursor == null;
+        for (TopicImage topic : topics) {
+            int firstPartition = 0;
+            if (!started) {
+                int cmp = topic.name().compareTo(cursor.topicName());
+                if (cmp < 0) {
+                    continue;
+                }
+                if (cmp == 0) {
+                    firstPartition = Math.max(0, cursor.partitionIndex());
+                }
+                started = true;
+            }
+            DescribeTopicPartitionsResponseTopic result = new DescribeTopicPartitionsResponseTopic()
+                .setName(topic.name()).setTopicId(topic.topicId()).setIsInternal(Topic.isInternal(topic.name()))
+                .setTopicAuthorizedOperations(AUTHORIZED_OPERATIONS_OMITTED);
+            int p = firstPartition;
+            for (; p < topic.partitionCount() && budget > 0; p++, budget--) {
+                PartitionImage partition = topic.partitions().get(p);
+                result.partitions().add(new DescribeTopicPartitionsResponsePartition()
+                    .setPartitionIndex(p)
+                    .setLeaderId(partition.leader())
+                    .setLeaderEpoch(partition.leaderEpoch())
+                    .setReplicaNodes(new ArrayList<>(partition.replicas()))
+                    .setIsrNodes(new ArrayList<>(partition.isr()))
+                    .setEligibleLeaderReplicas(new ArrayList<>())
+                    .setLastKnownElr(new ArrayList<>())
+                    .setOfflineReplicas(new ArrayList<>()));
+            }
+            response.topics().add(result);
+            if (p < topic.partitionCount()) {
+                response.setNextCursor(new DescribeTopicPartitionsResponseData.Cursor().setTopicName(topic.name()).setPartitionIndex(p));
+                break;
+            }
+            if (budget == 0) {
+                int index = topics.indexOf(topic);
+                if (index + 1 < topics.size()) {
+                    response.setNextCursor(new DescribeTopicPartitionsResponseData.Cursor()
+                        .setTopicName(topics.get(index + 1).name()).setPartitionIndex(0));
+                }
+                break;
+            }
+        }
+        return CompletableFuture.completedFuture(response);
+    }
+}

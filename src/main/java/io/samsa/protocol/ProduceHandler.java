@@ -1,0 +1,122 @@
+package io.samsa.protocol;
+
+import io.samsa.log.LogAppendInfo;
+import io.samsa.metadata.Controller;
+import io.samsa.metadata.TopicImage;
+import io.samsa.partition.Partition;
+import io.samsa.partition.PartitionManager;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.errors.ApiException;
+import org.apache.kafka.common.message.ProduceRequestData;
+import org.apache.kafka.common.message.ProduceResponseData;
+import org.apache.kafka.common.message.ProduceResponseData.PartitionProduceResponse;
+import org.apache.kafka.common.message.ProduceResponseData.TopicProduceResponse;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.ApiMessage;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.record.internal.MemoryRecords;
+import org.apache.kafka.common.record.internal.MutableRecordBatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Produce: appends each partition's batch to its log and reports the assigned offsets. With one replica,
+ * acks=1 and acks=all are both satisfied once the leader has appended; acks=0 gets no response at all.
+ */
+public final class ProduceHandler {
+    private static final Logger log = LoggerFactory.getLogger(ProduceHandler.class);
+
+    private final Controller controller;
+    private final PartitionManager partitions;
+
+    ProduceHandler(Controller controller, PartitionManager partitions) {
+        this.controller = controller;
+        this.partitions = partitions;
+    }
+
+    public void registerWith(RequestDispatcher dispatcher) {
+        dispatcher.register(ApiKeys.PRODUCE, 3, 13, this::produce);
+    }
+
+    CompletableFuture<ApiMessage> produce(RequestContext context, ProduceRequestData request) {
+        short acks = request.acks();
+        boolean validAcks = acks == -1 || acks == 0 || acks == 1;
+        ProduceResponseData response = new ProduceResponseData();
+        for (ProduceRequestData.TopicProduceData topicData : request.topicData()) {
+            TopicImage topic = topicData.name() == null || topicData.name().isEmpty()
+                ? controller.image().topic(topicData.topicId())
+                : controller.image().topic(topicData.name());
+            TopicProduceResponse topicResponse = new TopicProduceResponse()
+                .setName(topicData.name())
+                .setTopicId(topicData.topicId() == null ? Uuid.ZERO_UUID : topicData.topicId());
+            for (ProduceRequestData.PartitionProduceData partitionData : topicData.partitionData()) {
+                PartitionProduceResponse result = new PartitionProduceResponse()
+                    .setIndex(partitionData.index())
+                    .setBaseOffset(-1)
+                    .setLogAppendTimeMs(-1)
+                    .setLogStartOffset(-1);
+                if (!validAcks) {
+                    result.setErrorCode(Errors.INVALID_REQUIRED_ACKS.code());
+                } else if (topic == null) {
+                    boolean byId = topicData.name() == null || topicData.name().isEmpty();
+                    result.setErrorCode((byId ? Errors.UNKNOWN_TOPIC_ID : Errors.UNKNOWN_TOPIC_OR_PARTITION).code());
+                } else {
+                    append(new TopicPartition(topic.name(), partitionData.index()), (MemoryRecords) partitionData.records(),
+                        request.transactionalId(), result);
+                }
+                topicResponse.partitionResponses().add(result);
+            }
+            response.responses().add(topicResponse);
+        }
+        if (acks == 0) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return CompletableFuture.completedFuture(response);
+    }
+
+    private void append(TopicPartition tp, MemoryRecords records, String transactionalId, PartitionProduceResponse result) {
+        Partition partition = partitions.partition(tp);
+        if (partition == null) {
+            result.setErrorCode(Errors.UNKNOWN_TOPIC_OR_PARTITION.code());
+            return;
+        }
+        if (records == null || records.sizeInBytes() == 0) {
+            result.setErrorCode(Errors.INVALID_RECORD.code()).setErrorMessage("Produce request has no record batch");
+            return;
+        }
+        try {
+            if (transactionalId != null || isTransactional(records)) {
+                result.setErrorCode(Errors.TRANSACTIONAL_ID_AUTHORIZATION_FAILED.code())
+                    .setErrorMessage("Transactions are not supported by this broker yet");
+                return;
+            }
+            LogAppendInfo info = partition.appendAsLeader(records);
+            result.setBaseOffset(info.firstOffset())
+                .setLogAppendTimeMs(info.logAppendTime())
+                .setLogStartOffset(info.logStartOffset());
+            if (!info.duplicate()) {
+                partitions.onAppend(tp);
+            }
+        } catch (ApiException e) {
+            Errors error = Errors.forException(e);
+            log.debug("Produce to {} rejected: {} {}", tp, error, e.getMessage());
+            result.setErrorCode(error.code()).setErrorMessage(e.getMessage())
+                .setLogStartOffset(partition.logStartOffset());
+        } catch (RuntimeException e) {
+            log.error("Produce to {} failed", tp, e);
+            result.setErrorCode(Errors.KAFKA_STORAGE_ERROR.code()).setErrorMessage(e.getMessage());
+        }
+    }
+
+    private static boolean isTransactional(MemoryRecords records) {
+        for (MutableRecordBatch batch : records.batches()) {
+            if (batch.isTransactional()) {
+                return true;
+            }
+        }
+        return false;
+    }
+}
