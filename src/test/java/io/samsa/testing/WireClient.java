@@ -1,0 +1,97 @@
+package io.samsa.testing;
+
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.ByteBufferAccessor;
+import org.apache.kafka.common.requests.AbstractRequest;
+import org.apache.kafka.common.requests.AbstractResponse;
+import org.apache.kafka.common.requests.RequestHeader;
+import org.apache.kafka.common.requests.ResponseHeader;
+
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.ByteBuffer;
+
+/**
+ * A bare Kafka protocol connection for tests that must control exactly what goes on the wire: one
+ * request, one response, with kafka-clients doing the encoding.
+ */
+public final class WireClient implements AutoCloseable {
+    private final Socket socket;
+    private final DataInputStream in;
+    private final OutputStream out;
+    private int correlationId = 1;
+
+    public WireClient(String host, int port) {
+        try {
+            socket = new Socket();
+            socket.connect(new InetSocketAddress(host, port), 5000);
+            socket.setSoTimeout(30_000);
+            in = new DataInputStream(socket.getInputStream());
+            out = socket.getOutputStream();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Sends a request at the builder's latest version and returns the parsed response. */
+    @SuppressWarnings("unchecked")
+    public <R extends AbstractResponse> R send(AbstractRequest.Builder<?> builder) {
+        return send(builder, builder.latestAllowedVersion());
+    }
+
+    @SuppressWarnings("unchecked")
+    public <R extends AbstractResponse> R send(AbstractRequest.Builder<?> builder, short version) {
+        AbstractRequest request = builder.build(version);
+        int id = sendOnly(request);
+        return (R) receive(request.apiKey(), version, id);
+    }
+
+    /** Writes a request without waiting; returns its correlation id. */
+    public int sendOnly(AbstractRequest request) {
+        int id = correlationId++;
+        RequestHeader header = new RequestHeader(request.apiKey(), request.version(), "wire-test", id);
+        ByteBuffer body = request.serializeWithHeader(header);
+        try {
+            byte[] frame = new byte[4 + body.remaining()];
+            ByteBuffer.wrap(frame).putInt(body.remaining()).put(body);
+            out.write(frame);
+            out.flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return id;
+    }
+
+    public AbstractResponse receive(ApiKeys api, short version, int expectedCorrelationId) {
+        try {
+            int size = in.readInt();
+            byte[] frame = new byte[size];
+            in.readFully(frame);
+            ByteBuffer buffer = ByteBuffer.wrap(frame);
+            ResponseHeader header = ResponseHeader.parse(buffer, api.responseHeaderVersion(version));
+            if (header.correlationId() != expectedCorrelationId) {
+                throw new IllegalStateException("Expected correlation id " + expectedCorrelationId + ", got " + header.correlationId());
+            }
+            return AbstractResponse.parseResponse(api, new ByteBufferAccessor(buffer), version);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public Socket socket() {
+        return socket;
+    }
+
+    @Override
+    public void close() {
+        try {
+            socket.close();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
