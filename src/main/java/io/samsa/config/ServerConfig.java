@@ -82,7 +82,7 @@ public final class ServerConfig extends AbstractConfig {
         .define(PRODUCER_ID_EXPIRATION_MS, Type.INT, 86400000, Range.atLeast(1), Importance.LOW, "Idle producer ids are forgotten after this long.")
         .define(CLUSTER_ID, Type.STRING, null, Importance.LOW, "Cluster id for a new data directory (generated when absent).")
         // Broker-wide defaults of topic configs.
-        .define("log.segment.bytes", Type.INT, 1073741824, Range.atLeast(14), Importance.HIGH, "Segment size.")
+        .define("log.segment.bytes", Type.INT, 1073741824, Range.atLeast(1024 * 1024), Importance.HIGH, "Segment size.")
         .define("log.roll.ms", Type.LONG, null, Importance.MEDIUM, "Segment age before a roll.")
         .define("log.roll.hours", Type.INT, 168, Range.atLeast(1), Importance.MEDIUM, "Segment age before a roll, in hours.")
         .define("log.roll.jitter.ms", Type.LONG, null, Importance.LOW, "Jitter for segment rolls.")
