@@ -11,7 +11,6 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.BiPredicate;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.KafkaStorageException;
 import org.apache.kafka.common.errors.OffsetOutOfRangeException;
@@ -277,8 +276,7 @@ public final class Log implements Closeable {
             }
             if (offset > logStartOffset) {
                 advanceLogStartOffset(offset);
-                deleteSegments(deletable((segment, next) -> next != null && next.baseOffset() <= offset,
-                    logEndOffset));
+                deleteSegments(RetentionRules.belowLogStart(segments.values(), logEndOffset, logEndOffset, offset));
             }
             return logStartOffset;
         } catch (IOException e) {
@@ -308,25 +306,13 @@ public final class Log implements Closeable {
             ensureOpen();
             LogConfig cfg = config;
             long now = time.milliseconds();
-            long start = logStartOffset;
-            int deleted = deleteSegments(deletable((segment, next) -> next != null && next.baseOffset() <= start,
-                highWatermark));
-            if (!cfg.cleanupPolicyDelete()) {
-                return deleted;
-            }
-            if (cfg.retentionMs() >= 0) {
-                deleted += deleteSegments(deletable((segment, next) -> now - largestTimestamp(segment)
-                    > cfg.retentionMs(), highWatermark));
-            }
-            if (cfg.retentionBytes() >= 0) {
-                long[] excess = {size() - cfg.retentionBytes()};
-                deleted += deleteSegments(deletable((segment, next) -> {
-                    if (excess[0] - segment.size() >= 0) {
-                        excess[0] -= segment.size();
-                        return true;
-                    }
-                    return false;
-                }, highWatermark));
+            int deleted = deleteSegments(RetentionRules.belowLogStart(segments.values(), logEndOffset, highWatermark,
+                logStartOffset));
+            if (cfg.cleanupPolicyDelete()) {
+                deleted += deleteSegments(RetentionRules.expiredByTime(segments.values(), logEndOffset, highWatermark,
+                    now, cfg.retentionMs()));
+                deleted += deleteSegments(RetentionRules.overSize(segments.values(), logEndOffset, highWatermark,
+                    cfg.retentionBytes()));
             }
             return deleted;
         } catch (IOException e) {
@@ -334,34 +320,6 @@ public final class Log implements Closeable {
         } finally {
             lock.unlock();
         }
-    }
-
-    private static long largestTimestamp(LogSegment segment) {
-        try {
-            return segment.largestTimestamp();
-        } catch (IOException e) {
-            throw new KafkaStorageException("Cannot read the age of " + segment, e);
-        }
-    }
-
-    /**
-     * The oldest segments, in order, for which {@code predicate(segment, nextSegment)} holds and
-     * whose records all lie below {@code upperBound}; an empty active segment never qualifies.
-     */
-    private List<LogSegment> deletable(BiPredicate<LogSegment, LogSegment> predicate, long upperBound) {
-        List<LogSegment> result = new ArrayList<>();
-        List<LogSegment> all = new ArrayList<>(segments.values());
-        for (int i = 0; i < all.size(); i++) {
-            LogSegment segment = all.get(i);
-            LogSegment next = i + 1 < all.size() ? all.get(i + 1) : null;
-            long endOffset = next != null ? next.baseOffset() : logEndOffset;
-            boolean emptyActive = next == null && segment.size() == 0;
-            if (emptyActive || endOffset > upperBound || !predicate.test(segment, next)) {
-                break;
-            }
-            result.add(segment);
-        }
-        return result;
     }
 
     private int deleteSegments(List<LogSegment> doomed) throws IOException {

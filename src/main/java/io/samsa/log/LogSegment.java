@@ -25,6 +25,10 @@ import org.apache.kafka.common.record.internal.RecordBatch;
  * <p>The segment tracks its largest timestamp and the last offset of the batch that carried it;
  * they feed the time index, retention by time and ListOffsets.
  *
+ * <p>Age for {@code segment.ms} counts from the broker's clock at the first append (Kafka uses
+ * the first batch's timestamp, which a producer's clock can push arbitrarily far back); after a
+ * restart a non-empty active segment's age counts from the time it was opened.
+ *
  * <p>Thread-safety: mutators ({@code append}, {@code recover}, {@code onBecomeInactive},
  * renames, {@code close}) are called under the owning {@link Log}'s lock; {@code read},
  * {@code findOffsetByTimestamp} and the getters are safe from any thread because
@@ -159,13 +163,14 @@ final class LogSegment implements Closeable {
         if (position == 0) {
             rollBaseTimeMs = nowMs;
         }
+        // Data first, then index entries: an entry must never point past the published file size.
+        log.append(records);
         if (bytesSinceLastIndexEntry > indexIntervalBytes) {
             offsetIndex.append(lastOffset, position);
             timeIndex.maybeAppend(Math.max(maxTimestamp, maxTimestampSoFar),
                 maxTimestamp > maxTimestampSoFar ? lastOffset : offsetOfMaxTimestampSoFar, false);
             bytesSinceLastIndexEntry = 0;
         }
-        log.append(records);
         bytesSinceLastIndexEntry += records.sizeInBytes();
         if (maxTimestamp > maxTimestampSoFar) {
             // Offset first: a reader that sees the new timestamp must also see its offset.
