@@ -138,4 +138,19 @@ class AppendValidationTest {
 
         assertThatThrownBy(() -> log.appendAsLeader(builder.build(), 0)).isInstanceOf(InvalidRecordException.class);
     }
+
+    @Test
+    void trailingBytesOfAnIncompleteSecondBatchAreNotWritten() {
+        MemoryRecords one = batch(NOW, "a", 2);
+        ByteBuffer withTail = ByteBuffer.allocate(one.sizeInBytes() + 9);
+        withTail.put(one.buffer().duplicate());
+        withTail.put(new byte[] {0, 0, 0, 0, 0, 0, 0, 0, 0});
+        withTail.flip();
+
+        LogAppendInfo info = log.appendAsLeader(MemoryRecords.readableRecords(withTail), 0);
+
+        assertThat(info.validBytes()).isEqualTo(one.sizeInBytes());
+        assertThat(log.size()).isEqualTo(one.sizeInBytes());
+        assertThat(Batches.values(log.read(0, 1000, Long.MAX_VALUE, false).records())).containsExactly("a-0", "a-1");
+    }
 }
