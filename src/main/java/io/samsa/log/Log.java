@@ -60,6 +60,7 @@ public final class Log implements Closeable {
     private volatile long logStartOffset;
     private volatile long logEndOffset;
     private volatile boolean closed;
+    private volatile boolean offline;
     private long recoveryPoint;
     private long unflushedMessages;
     private long lastFlushMs;
@@ -159,7 +160,9 @@ public final class Log implements Closeable {
                 segment = roll(now);
             }
             segment.append(lastOffset, maxTimestamp, toWrite, cfg.indexIntervalBytes(), now);
-            epochCache.assign(leaderEpoch, firstOffset);
+            if (epochCache.assign(leaderEpoch, firstOffset)) {
+                epochCache.persist();
+            }
             producerState.update(batch);
             logEndOffset = lastOffset + 1;
             unflushedMessages += count;
@@ -169,7 +172,7 @@ public final class Log implements Closeable {
             return new LogAppendInfo(firstOffset, lastOffset, logAppendTime ? now : -1, logStartOffset,
                 maxTimestamp, size, count, false);
         } catch (IOException e) {
-            throw new KafkaStorageException("Append to " + tp + " failed", e);
+            throw storageFailure("append", e);
         } finally {
             lock.unlock();
         }
@@ -280,7 +283,7 @@ public final class Log implements Closeable {
             }
             return logStartOffset;
         } catch (IOException e) {
-            throw new KafkaStorageException("DeleteRecords on " + tp + " failed", e);
+            throw storageFailure("DeleteRecords", e);
         } finally {
             lock.unlock();
         }
@@ -316,7 +319,7 @@ public final class Log implements Closeable {
             }
             return deleted;
         } catch (IOException e) {
-            throw new KafkaStorageException("Retention on " + tp + " failed", e);
+            throw storageFailure("retention", e);
         } finally {
             lock.unlock();
         }
@@ -366,7 +369,7 @@ public final class Log implements Closeable {
                 roll(now);
             }
         } catch (IOException e) {
-            throw new KafkaStorageException("Roll of " + tp + " failed", e);
+            throw storageFailure("roll", e);
         } finally {
             lock.unlock();
         }
@@ -439,7 +442,7 @@ public final class Log implements Closeable {
             unflushedMessages = 0;
             lastFlushMs = time.milliseconds();
         } catch (IOException e) {
-            throw new KafkaStorageException("Flush of " + tp + " failed", e);
+            throw storageFailure("flush", e);
         } finally {
             lock.unlock();
         }
@@ -543,6 +546,24 @@ public final class Log implements Closeable {
         if (closed) {
             throw new KafkaStorageException("The log of " + tp + " is closed");
         }
+        if (offline) {
+            throw new KafkaStorageException("The log of " + tp + " is offline after a disk error");
+        }
+    }
+
+    /**
+     * After a failed write the file and the in-memory state may disagree (a partial batch on
+     * disk, say), so the log refuses further changes until it is reopened and recovered.
+     */
+    private KafkaStorageException storageFailure(String operation, IOException cause) {
+        offline = true;
+        LOG.error("{}: {} failed; the log is offline until reopened", tp, operation, cause);
+        return new KafkaStorageException(operation + " on " + tp + " failed", cause);
+    }
+
+    /** True after a disk error; the broker should report the partition offline. */
+    public boolean isOffline() {
+        return offline;
     }
 
     @Override
