@@ -170,4 +170,29 @@ class ProducerStateTest {
         assertThat(log.appendAsLeader(idempotent(PID, (short) 0, 0, NOW, 2), 0).duplicate()).isTrue();
         assertThat(log.producerState().entry(PID)).hasValueSatisfying(e -> assertThat(e.lastSeq()).isEqualTo(1));
     }
+
+    @Test
+    void producerStateAfterCrashCombinesRollSnapshotWithReplayOfLaterBatches() throws Exception {
+        log.close();
+        int batchBytes = idempotent(PID, (short) 0, 0, NOW, 1).sizeInBytes();
+        LogConfig config = LogConfig.fromMap(Map.of(LogConfig.INTERNAL_SEGMENT_BYTES_CONFIG, batchBytes * 2));
+        log = Log.open(dir, TP, config, time, Scheduler.immediate());
+        for (int seq = 0; seq < 5; seq++) {
+            log.appendAsLeader(idempotent(PID, (short) 0, seq, NOW, 1), 0);
+        }
+        assertThat(Files.exists(dir.resolve(LogSegment.fileName(4, ProducerStateManager.SNAPSHOT_SUFFIX)))).isTrue();
+
+        Log recovered = Log.open(dir, TP, config, time, Scheduler.immediate());
+        try {
+            assertThat(recovered.appendAsLeader(idempotent(PID, (short) 0, 4, NOW, 1), 0))
+                .satisfies(info -> {
+                    assertThat(info.duplicate()).isTrue();
+                    assertThat(info.firstOffset()).isEqualTo(4);
+                });
+            assertThat(recovered.appendAsLeader(idempotent(PID, (short) 0, 1, NOW, 1), 0).firstOffset()).isEqualTo(1);
+            assertThat(recovered.appendAsLeader(idempotent(PID, (short) 0, 5, NOW, 1), 0).firstOffset()).isEqualTo(5);
+        } finally {
+            recovered.close();
+        }
+    }
 }

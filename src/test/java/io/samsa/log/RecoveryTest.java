@@ -197,4 +197,23 @@ class RecoveryTest {
         assertThat(log.numberOfSegments()).isEqualTo(1);
         assertThat(log.read(0, 100, Long.MAX_VALUE, true).records().sizeInBytes()).isZero();
     }
+
+    @Test
+    void logRestartsAtLogStartOffsetWhenCrashLostEverythingAfterIt() throws Exception {
+        open(Map.of());
+        appendFive();
+        log.deleteRecordsBefore(10);
+        // The crash loses the unflushed tail: the segment file ends after the first batch.
+        try (FileChannel channel = FileChannel.open(dir.resolve(LogSegment.fileName(0, LogSegment.LOG_SUFFIX)),
+            StandardOpenOption.WRITE)) {
+            channel.truncate(BATCH_BYTES);
+        }
+
+        Log recovered = open(Map.of());
+
+        assertThat(recovered.logStartOffset()).isEqualTo(10);
+        assertThat(recovered.logEndOffset()).isEqualTo(10);
+        assertThat(recovered.segmentBaseOffsets()).containsExactly(10L);
+        assertThat(recovered.appendAsLeader(batch(NOW, "again", 1), 0).firstOffset()).isEqualTo(10);
+    }
 }
