@@ -1,6 +1,7 @@
 package io.samsa.log;
 
 import java.io.Closeable;
+import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -367,7 +368,7 @@ final class LogSegment implements Closeable {
 
     /** Renames the files to {@code .deleted} so a restart removes them even if deletion never runs. */
     void renameToDeleted() throws IOException {
-        log.renameTo(new java.io.File(log.file().getPath() + DELETED_SUFFIX));
+        log.renameTo(new File(log.file().getPath() + DELETED_SUFFIX));
         offsetIndex.renameTo(offsetIndex.file().resolveSibling(offsetIndex.file().getFileName() + DELETED_SUFFIX));
         timeIndex.renameTo(timeIndex.file().resolveSibling(timeIndex.file().getFileName() + DELETED_SUFFIX));
     }

@@ -145,14 +145,16 @@ class RecoveryTest {
 
     @Test
     void reopenAfterCleanCloseKeepsEverything() throws Exception {
-        open(Map.of(LogConfig.INTERNAL_SEGMENT_BYTES_CONFIG, BATCH_BYTES * 2, TopicConfig.INDEX_INTERVAL_BYTES_CONFIG, 0));
+        open(Map.of(LogConfig.INTERNAL_SEGMENT_BYTES_CONFIG, BATCH_BYTES * 2,
+            TopicConfig.INDEX_INTERVAL_BYTES_CONFIG, 0));
         appendFive();
         log.deleteRecordsBefore(1);
         long size = log.size();
         log.close();
         assertThat(Files.exists(dir.resolve(Log.CLEAN_SHUTDOWN_FILE))).isTrue();
 
-        open(Map.of(LogConfig.INTERNAL_SEGMENT_BYTES_CONFIG, BATCH_BYTES * 2, TopicConfig.INDEX_INTERVAL_BYTES_CONFIG, 0));
+        open(Map.of(LogConfig.INTERNAL_SEGMENT_BYTES_CONFIG, BATCH_BYTES * 2,
+            TopicConfig.INDEX_INTERVAL_BYTES_CONFIG, 0));
 
         assertThat(Files.exists(dir.resolve(Log.CLEAN_SHUTDOWN_FILE))).isFalse();
         assertThat(log.logStartOffset()).isEqualTo(1);

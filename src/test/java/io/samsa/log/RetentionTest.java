@@ -83,7 +83,8 @@ class RetentionTest {
         assertThat(Files.exists(dir.resolve("00000000000000000000.log.deleted"))).isTrue();
         time.advance(1000);
         scheduler.runDue();
-        assertThat(Files.list(dir).map(p -> p.getFileName().toString())).noneMatch(n -> n.startsWith("00000000000000000000."));
+        assertThat(Files.list(dir).map(p -> p.getFileName().toString()))
+            .noneMatch(n -> n.startsWith("00000000000000000000."));
     }
 
     @Test
