@@ -202,18 +202,36 @@ final class LogSegment implements Closeable {
         if (start == null) {
             return null;
         }
+        // A batch's last offset costs a header read, its base offset and size do not. The next
+        // batch's base offset settles whether the previous one ends below the limit, so only the
+        // final batch of a read needs its header.
         int end = start.position;
+        FileChannelRecordBatch pending = null;
         for (FileChannelRecordBatch batch : log.batchesFrom(start.position)) {
-            if (batch.lastOffset() >= maxOffsetExclusive) {
+            if (pending != null) {
+                if (batch.baseOffset() > maxOffsetExclusive && pending.lastOffset() >= maxOffsetExclusive) {
+                    return slice(start.position, end);
+                }
+                end += pending.sizeInBytes();
+                pending = null;
+            }
+            if (batch.baseOffset() >= maxOffsetExclusive) {
                 break;
             }
             int grown = end - start.position + batch.sizeInBytes();
             if (grown > maxBytes && !(minOneMessage && end == start.position)) {
                 break;
             }
-            end += batch.sizeInBytes();
+            pending = batch;
         }
-        return new Slice(log.slice(start.position, end - start.position), start.position);
+        if (pending != null && pending.lastOffset() < maxOffsetExclusive) {
+            end += pending.sizeInBytes();
+        }
+        return slice(start.position, end);
+    }
+
+    private Slice slice(int from, int to) {
+        return new Slice(log.slice(from, to - from), from);
     }
 
     /**

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import net.jqwik.api.ForAll;
@@ -16,7 +17,7 @@ import org.apache.kafka.common.record.internal.CompressionType;
 import org.apache.kafka.common.record.internal.RecordBatch;
 import org.apache.kafka.common.utils.Utils;
 
-class OffsetLookupPropertyTest {
+class ReadPropertyTest {
 
     private static final TopicPartition TP = new TopicPartition("p", 0);
     private static final long NOW = 1_700_000_000_000L;
@@ -67,5 +68,65 @@ class OffsetLookupPropertyTest {
             assertThat(batches.get(0).baseOffset()).as("offset %d", offset).isEqualTo(batchBaseOfOffset[offset]);
             assertThat(batches.get(0).lastOffset()).isGreaterThanOrEqualTo(offset);
         }
+    }
+
+    /** One appended batch as the model sees it. */
+    private record Appended(long base, long last, int size) {
+    }
+
+    @Property(tries = 60)
+    void readReturnsExactlyTheWholeBatchesThatFitTheLimits(
+        @ForAll @Size(min = 1, max = 30) List<@IntRange(min = 1, max = 6) Integer> batchSizes,
+        @ForAll @IntRange(min = 0, max = 200) int startPercent,
+        @ForAll @IntRange(min = 0, max = 100) int limitPercent,
+        @ForAll @IntRange(min = 0, max = 800) int maxBytes,
+        @ForAll boolean minOneMessage) throws Exception {
+        Path dir = Files.createTempDirectory("samsa-read-model");
+        LogConfig config = LogConfig.fromMap(Map.of(TopicConfig.INDEX_INTERVAL_BYTES_CONFIG, 100,
+            LogConfig.INTERNAL_SEGMENT_BYTES_CONFIG, 1500));
+        try {
+            Log log = Log.open(dir, TP, config, new ManualTime(NOW), Scheduler.immediate());
+            List<Appended> appended = new ArrayList<>();
+            for (int size : batchSizes) {
+                LogAppendInfo info = log.appendAsLeader(Batches.batch(NOW, "m", size), 0);
+                appended.add(new Appended(info.firstOffset(), info.lastOffset(), info.validBytes()));
+            }
+            long end = log.logEndOffset();
+            long start = Math.min(end, end * startPercent / 200);
+            long limit = end * limitPercent / 100;
+
+            List<Long> expectedBases = expectedBatchBases(log, appended, start, limit, maxBytes, minOneMessage);
+            LogReadInfo read = log.read(start, maxBytes, limit, minOneMessage);
+
+            assertThat(Batches.batches(read.records()).stream().map(RecordBatch::baseOffset).toList())
+                .as("start %d limit %d maxBytes %d minOne %s", start, limit, maxBytes, minOneMessage)
+                .isEqualTo(expectedBases);
+            log.close();
+        } finally {
+            Utils.delete(dir.toFile());
+        }
+    }
+
+    private static List<Long> expectedBatchBases(Log log, List<Appended> appended, long start, long limit,
+                                                 int maxBytes, boolean minOneMessage) {
+        List<Long> segmentBases = log.segmentBaseOffsets();
+        long segmentBase = segmentBases.stream().filter(b -> b <= start).reduce((a, b) -> b).orElseThrow();
+        long nextSegmentBase = segmentBases.stream().filter(b -> b > segmentBase).findFirst().orElse(Long.MAX_VALUE);
+        List<Long> bases = new ArrayList<>();
+        int bytes = 0;
+        for (Appended batch : appended) {
+            if (batch.last() < start || batch.base() < segmentBase || batch.base() >= nextSegmentBase) {
+                continue;
+            }
+            if (batch.last() >= limit) {
+                break;
+            }
+            if (bytes + batch.size() > maxBytes && !(minOneMessage && bases.isEmpty())) {
+                break;
+            }
+            bytes += batch.size();
+            bases.add(batch.base());
+        }
+        return bases;
     }
 }
