@@ -429,7 +429,11 @@ public final class Log implements Closeable {
         return new ArrayList<>(range.values());
     }
 
-    /** Fsyncs everything appended so far. */
+    /**
+     * Fsyncs everything appended so far. The recovery point moves in memory only; its file is
+     * written when a rolled segment is flushed and on close, since a stale (lower) file costs
+     * nothing but a longer scan after a crash.
+     */
     public void flush() {
         lock.lock();
         try {
@@ -507,9 +511,10 @@ public final class Log implements Closeable {
             if (closed) {
                 return;
             }
+            // Trim first so the final time index entry and the shorter files are part of the fsync.
+            activeSegment.onBecomeInactive();
             flush();
             closed = true;
-            activeSegment.onBecomeInactive();
             producerState.takeSnapshot();
             CheckpointFile.writeOffset(dir.resolve(RECOVERY_POINT_FILE), logEndOffset);
             CheckpointFile.writeOffset(dir.resolve(LOG_START_OFFSET_FILE), logStartOffset);
