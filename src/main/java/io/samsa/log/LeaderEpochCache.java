@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import org.apache.kafka.common.errors.KafkaStorageException;
 
 /**
  * The leader epochs a partition's log has seen and the offset at which each began, persisted in
@@ -58,17 +57,20 @@ final class LeaderEpochCache {
         }
     }
 
-    /** Records that {@code epoch} starts at {@code startOffset} if it is newer than every known epoch. */
-    synchronized void assign(int epoch, long startOffset) {
+    /**
+     * Records that {@code epoch} starts at {@code startOffset} if it is newer than every known
+     * epoch. Only in memory: the caller persists with {@link #persist()} when this returns true.
+     */
+    synchronized boolean assign(int epoch, long startOffset) {
         if (epoch < 0) {
-            return;
+            return false;
         }
         Map.Entry<Integer, Long> latest = epochs.lastEntry();
         if (latest != null && (epoch <= latest.getKey() || startOffset < latest.getValue())) {
-            return;
+            return false;
         }
         epochs.put(epoch, startOffset);
-        persist();
+        return true;
     }
 
     synchronized Optional<Integer> latestEpoch() {
@@ -109,7 +111,7 @@ final class LeaderEpochCache {
     }
 
     /** Forgets epochs that start at or after {@code endOffset}, after the log was cut there. */
-    synchronized void truncateFromEnd(long endOffset) {
+    synchronized void truncateFromEnd(long endOffset) throws IOException {
         boolean changed = epochs.values().removeIf(start -> start >= endOffset);
         if (changed) {
             persist();
@@ -117,7 +119,7 @@ final class LeaderEpochCache {
     }
 
     /** Moves the epoch covering {@code startOffset} up to it and forgets older ones. */
-    synchronized void truncateFromStart(long startOffset) {
+    synchronized void truncateFromStart(long startOffset) throws IOException {
         Map.Entry<Integer, Long> covering = null;
         List<Integer> older = new ArrayList<>();
         for (Map.Entry<Integer, Long> entry : epochs.entrySet()) {
@@ -140,15 +142,12 @@ final class LeaderEpochCache {
         return new TreeMap<>(epochs);
     }
 
-    private void persist() {
+    /** Writes the checkpoint file. */
+    synchronized void persist() throws IOException {
         List<String> lines = new ArrayList<>(epochs.size() + 2);
         lines.add(Integer.toString(VERSION));
         lines.add(Integer.toString(epochs.size()));
         epochs.forEach((epoch, start) -> lines.add(epoch + " " + start));
-        try {
-            CheckpointFile.write(file, lines);
-        } catch (IOException e) {
-            throw new KafkaStorageException("Cannot write " + file, e);
-        }
+        CheckpointFile.write(file, lines);
     }
 }

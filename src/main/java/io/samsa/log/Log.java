@@ -11,7 +11,6 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.BiPredicate;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.KafkaStorageException;
 import org.apache.kafka.common.errors.OffsetOutOfRangeException;
@@ -61,6 +60,7 @@ public final class Log implements Closeable {
     private volatile long logStartOffset;
     private volatile long logEndOffset;
     private volatile boolean closed;
+    private volatile boolean offline;
     private long recoveryPoint;
     private long unflushedMessages;
     private long lastFlushMs;
@@ -160,7 +160,9 @@ public final class Log implements Closeable {
                 segment = roll(now);
             }
             segment.append(lastOffset, maxTimestamp, toWrite, cfg.indexIntervalBytes(), now);
-            epochCache.assign(leaderEpoch, firstOffset);
+            if (epochCache.assign(leaderEpoch, firstOffset)) {
+                epochCache.persist();
+            }
             producerState.update(batch);
             logEndOffset = lastOffset + 1;
             unflushedMessages += count;
@@ -170,7 +172,7 @@ public final class Log implements Closeable {
             return new LogAppendInfo(firstOffset, lastOffset, logAppendTime ? now : -1, logStartOffset,
                 maxTimestamp, size, count, false);
         } catch (IOException e) {
-            throw new KafkaStorageException("Append to " + tp + " failed", e);
+            throw storageFailure("append", e);
         } finally {
             lock.unlock();
         }
@@ -277,12 +279,11 @@ public final class Log implements Closeable {
             }
             if (offset > logStartOffset) {
                 advanceLogStartOffset(offset);
-                deleteSegments(deletable((segment, next) -> next != null && next.baseOffset() <= offset,
-                    logEndOffset));
+                deleteSegments(RetentionRules.belowLogStart(segments.values(), logEndOffset, logEndOffset, offset));
             }
             return logStartOffset;
         } catch (IOException e) {
-            throw new KafkaStorageException("DeleteRecords on " + tp + " failed", e);
+            throw storageFailure("DeleteRecords", e);
         } finally {
             lock.unlock();
         }
@@ -308,60 +309,20 @@ public final class Log implements Closeable {
             ensureOpen();
             LogConfig cfg = config;
             long now = time.milliseconds();
-            long start = logStartOffset;
-            int deleted = deleteSegments(deletable((segment, next) -> next != null && next.baseOffset() <= start,
-                highWatermark));
-            if (!cfg.cleanupPolicyDelete()) {
-                return deleted;
-            }
-            if (cfg.retentionMs() >= 0) {
-                deleted += deleteSegments(deletable((segment, next) -> now - largestTimestamp(segment)
-                    > cfg.retentionMs(), highWatermark));
-            }
-            if (cfg.retentionBytes() >= 0) {
-                long[] excess = {size() - cfg.retentionBytes()};
-                deleted += deleteSegments(deletable((segment, next) -> {
-                    if (excess[0] - segment.size() >= 0) {
-                        excess[0] -= segment.size();
-                        return true;
-                    }
-                    return false;
-                }, highWatermark));
+            int deleted = deleteSegments(RetentionRules.belowLogStart(segments.values(), logEndOffset, highWatermark,
+                logStartOffset));
+            if (cfg.cleanupPolicyDelete()) {
+                deleted += deleteSegments(RetentionRules.expiredByTime(segments.values(), logEndOffset, highWatermark,
+                    now, cfg.retentionMs()));
+                deleted += deleteSegments(RetentionRules.overSize(segments.values(), logEndOffset, highWatermark,
+                    cfg.retentionBytes()));
             }
             return deleted;
         } catch (IOException e) {
-            throw new KafkaStorageException("Retention on " + tp + " failed", e);
+            throw storageFailure("retention", e);
         } finally {
             lock.unlock();
         }
-    }
-
-    private static long largestTimestamp(LogSegment segment) {
-        try {
-            return segment.largestTimestamp();
-        } catch (IOException e) {
-            throw new KafkaStorageException("Cannot read the age of " + segment, e);
-        }
-    }
-
-    /**
-     * The oldest segments, in order, for which {@code predicate(segment, nextSegment)} holds and
-     * whose records all lie below {@code upperBound}; an empty active segment never qualifies.
-     */
-    private List<LogSegment> deletable(BiPredicate<LogSegment, LogSegment> predicate, long upperBound) {
-        List<LogSegment> result = new ArrayList<>();
-        List<LogSegment> all = new ArrayList<>(segments.values());
-        for (int i = 0; i < all.size(); i++) {
-            LogSegment segment = all.get(i);
-            LogSegment next = i + 1 < all.size() ? all.get(i + 1) : null;
-            long endOffset = next != null ? next.baseOffset() : logEndOffset;
-            boolean emptyActive = next == null && segment.size() == 0;
-            if (emptyActive || endOffset > upperBound || !predicate.test(segment, next)) {
-                break;
-            }
-            result.add(segment);
-        }
-        return result;
     }
 
     private int deleteSegments(List<LogSegment> doomed) throws IOException {
@@ -408,7 +369,7 @@ public final class Log implements Closeable {
                 roll(now);
             }
         } catch (IOException e) {
-            throw new KafkaStorageException("Roll of " + tp + " failed", e);
+            throw storageFailure("roll", e);
         } finally {
             lock.unlock();
         }
@@ -468,7 +429,11 @@ public final class Log implements Closeable {
         return new ArrayList<>(range.values());
     }
 
-    /** Fsyncs everything appended so far. */
+    /**
+     * Fsyncs everything appended so far. The recovery point moves in memory only; its file is
+     * written when a rolled segment is flushed and on close, since a stale (lower) file costs
+     * nothing but a longer scan after a crash.
+     */
     public void flush() {
         lock.lock();
         try {
@@ -481,7 +446,7 @@ public final class Log implements Closeable {
             unflushedMessages = 0;
             lastFlushMs = time.milliseconds();
         } catch (IOException e) {
-            throw new KafkaStorageException("Flush of " + tp + " failed", e);
+            throw storageFailure("flush", e);
         } finally {
             lock.unlock();
         }
@@ -546,9 +511,10 @@ public final class Log implements Closeable {
             if (closed) {
                 return;
             }
+            // Trim first so the final time index entry and the shorter files are part of the fsync.
+            activeSegment.onBecomeInactive();
             flush();
             closed = true;
-            activeSegment.onBecomeInactive();
             producerState.takeSnapshot();
             CheckpointFile.writeOffset(dir.resolve(RECOVERY_POINT_FILE), logEndOffset);
             CheckpointFile.writeOffset(dir.resolve(LOG_START_OFFSET_FILE), logStartOffset);
@@ -585,6 +551,24 @@ public final class Log implements Closeable {
         if (closed) {
             throw new KafkaStorageException("The log of " + tp + " is closed");
         }
+        if (offline) {
+            throw new KafkaStorageException("The log of " + tp + " is offline after a disk error");
+        }
+    }
+
+    /**
+     * After a failed write the file and the in-memory state may disagree (a partial batch on
+     * disk, say), so the log refuses further changes until it is reopened and recovered.
+     */
+    private KafkaStorageException storageFailure(String operation, IOException cause) {
+        offline = true;
+        LOG.error("{}: {} failed; the log is offline until reopened", tp, operation, cause);
+        return new KafkaStorageException(operation + " on " + tp + " failed", cause);
+    }
+
+    /** True after a disk error; the broker should report the partition offline. */
+    public boolean isOffline() {
+        return offline;
     }
 
     @Override

@@ -68,6 +68,7 @@ final class LogLoader {
 
         ConcurrentSkipListMap<Long, LogSegment> segments = new ConcurrentSkipListMap<>();
         List<LogSegment> recovered = new ArrayList<>();
+        boolean[] epochsAssigned = {false};
         List<Long> ordered = new ArrayList<>(bases);
         for (int i = 0; i < ordered.size(); i++) {
             long base = ordered.get(i);
@@ -79,7 +80,7 @@ final class LogLoader {
                 && segment.timeIndex().isConsistent(segment.size());
             if ((!clean && mayHoldUnflushed) || !indexesSound) {
                 int cut = segment.recover(last ? config.segmentIndexBytes() : 0, config.indexIntervalBytes(),
-                    batch -> epochCache.assign(batch.partitionLeaderEpoch(), batch.baseOffset()));
+                    batch -> epochsAssigned[0] |= epochCache.assign(batch.partitionLeaderEpoch(), batch.baseOffset()));
                 recovered.add(segment);
                 if (cut > 0) {
                     LOG.warn("{}: cut {} invalid bytes from the end of segment {}", tp, cut, base);
@@ -112,6 +113,9 @@ final class LogLoader {
             segments.put(logStartOffset,
                 LogSegment.open(dir, logStartOffset, config, now, rollJitterMs(config), true));
             logEndOffset = logStartOffset;
+        }
+        if (epochsAssigned[0]) {
+            epochCache.persist();
         }
         epochCache.truncateFromEnd(logEndOffset);
         epochCache.truncateFromStart(logStartOffset);

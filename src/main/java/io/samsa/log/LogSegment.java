@@ -1,6 +1,7 @@
 package io.samsa.log;
 
 import java.io.Closeable;
+import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,6 +25,10 @@ import org.apache.kafka.common.record.internal.RecordBatch;
  *
  * <p>The segment tracks its largest timestamp and the last offset of the batch that carried it;
  * they feed the time index, retention by time and ListOffsets.
+ *
+ * <p>Age for {@code segment.ms} counts from the broker's clock at the first append (Kafka uses
+ * the first batch's timestamp, which a producer's clock can push arbitrarily far back); after a
+ * restart a non-empty active segment's age counts from the time it was opened.
  *
  * <p>Thread-safety: mutators ({@code append}, {@code recover}, {@code onBecomeInactive},
  * renames, {@code close}) are called under the owning {@link Log}'s lock; {@code read},
@@ -159,13 +164,14 @@ final class LogSegment implements Closeable {
         if (position == 0) {
             rollBaseTimeMs = nowMs;
         }
+        // Data first, then index entries: an entry must never point past the published file size.
+        log.append(records);
         if (bytesSinceLastIndexEntry > indexIntervalBytes) {
             offsetIndex.append(lastOffset, position);
             timeIndex.maybeAppend(Math.max(maxTimestamp, maxTimestampSoFar),
                 maxTimestamp > maxTimestampSoFar ? lastOffset : offsetOfMaxTimestampSoFar, false);
             bytesSinceLastIndexEntry = 0;
         }
-        log.append(records);
         bytesSinceLastIndexEntry += records.sizeInBytes();
         if (maxTimestamp > maxTimestampSoFar) {
             // Offset first: a reader that sees the new timestamp must also see its offset.
@@ -196,18 +202,36 @@ final class LogSegment implements Closeable {
         if (start == null) {
             return null;
         }
+        // A batch's last offset costs a header read, its base offset and size do not. The next
+        // batch's base offset settles whether the previous one ends below the limit, so only the
+        // final batch of a read needs its header.
         int end = start.position;
+        FileChannelRecordBatch pending = null;
         for (FileChannelRecordBatch batch : log.batchesFrom(start.position)) {
-            if (batch.lastOffset() >= maxOffsetExclusive) {
+            if (pending != null) {
+                if (batch.baseOffset() > maxOffsetExclusive && pending.lastOffset() >= maxOffsetExclusive) {
+                    return slice(start.position, end);
+                }
+                end += pending.sizeInBytes();
+                pending = null;
+            }
+            if (batch.baseOffset() >= maxOffsetExclusive) {
                 break;
             }
             int grown = end - start.position + batch.sizeInBytes();
             if (grown > maxBytes && !(minOneMessage && end == start.position)) {
                 break;
             }
-            end += batch.sizeInBytes();
+            pending = batch;
         }
-        return new Slice(log.slice(start.position, end - start.position), start.position);
+        if (pending != null && pending.lastOffset() < maxOffsetExclusive) {
+            end += pending.sizeInBytes();
+        }
+        return slice(start.position, end);
+    }
+
+    private Slice slice(int from, int to) {
+        return new Slice(log.slice(from, to - from), from);
     }
 
     /**
@@ -362,7 +386,7 @@ final class LogSegment implements Closeable {
 
     /** Renames the files to {@code .deleted} so a restart removes them even if deletion never runs. */
     void renameToDeleted() throws IOException {
-        log.renameTo(new java.io.File(log.file().getPath() + DELETED_SUFFIX));
+        log.renameTo(new File(log.file().getPath() + DELETED_SUFFIX));
         offsetIndex.renameTo(offsetIndex.file().resolveSibling(offsetIndex.file().getFileName() + DELETED_SUFFIX));
         timeIndex.renameTo(timeIndex.file().resolveSibling(timeIndex.file().getFileName() + DELETED_SUFFIX));
     }
