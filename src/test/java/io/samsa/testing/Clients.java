@@ -47,6 +47,25 @@ public final class Clients {
         }
     }
 
+    /** Reads every partition from the beginning to its end offset at the time of the call. */
+    public static List<ConsumerRecord<byte[], byte[]>> readToEnd(String bootstrap, String topic, int partitions, Duration timeout) {
+        List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> consumer = consumer(bootstrap, Map.of("max.poll.records", 10000))) {
+            List<TopicPartition> tps = new ArrayList<>();
+            for (int p = 0; p < partitions; p++) {
+                tps.add(new TopicPartition(topic, p));
+            }
+            consumer.assign(tps);
+            consumer.seekToBeginning(tps);
+            Map<TopicPartition, Long> ends = consumer.endOffsets(tps);
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (System.nanoTime() < deadline && tps.stream().anyMatch(tp -> consumer.position(tp) < ends.get(tp))) {
+                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
+            }
+        }
+        return records;
+    }
+
     /** Reads every partition from the beginning until {@code expected} records arrived or the time is up. */
     public static List<ConsumerRecord<byte[], byte[]>> readAll(String bootstrap, String topic, int partitions, long expected,
                                                               Duration timeout) {
