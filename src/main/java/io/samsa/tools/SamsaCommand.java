@@ -101,6 +101,8 @@ public final class SamsaCommand implements Runnable {
             CountDownLatch stopped = new CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 broker.close();
+                System.out.println("Samsa stopped");
+                System.out.flush();
                 stopped.countDown();
             }, "samsa-shutdown"));
             try {

@@ -107,7 +107,8 @@ public final class BrokerProcess implements AutoCloseable {
 
     /** SIGTERM, the Ctrl-C path: returns the exit code. */
     public int stop() throws InterruptedException {
-        process.destroy();
+        // Signal through the handle: Process.destroy() would also close the pipes and lose the last lines.
+        process.toHandle().destroy();
         if (!process.waitFor(30, TimeUnit.SECONDS)) {
             process.destroyForcibly();
             process.waitFor(10, TimeUnit.SECONDS);
