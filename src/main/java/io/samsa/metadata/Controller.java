@@ -144,7 +144,13 @@ public final class Controller {
                 return new ApiError(Errors.INVALID_REPLICA_ASSIGNMENT, "Attempted to add " + (newCount - current)
                     + " additional partition(s), but only " + newAssignments.size() + " assignment(s) were specified.");
             }
+            int factor = topic.partitions().get(0).replicas().size();
             for (List<Integer> assignment : newAssignments) {
+                if (assignment.size() != factor) {
+                    return new ApiError(Errors.INVALID_REPLICA_ASSIGNMENT, "The manual partition assignment includes a partition with "
+                        + assignment.size() + " replica(s), but this is not consistent with previous partitions, which have "
+                        + factor + " replica(s).");
+                }
                 ApiError error = validateAssignment(assignment);
                 if (error != null) {
                     return error;

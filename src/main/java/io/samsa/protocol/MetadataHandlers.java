@@ -79,11 +79,12 @@ public final class MetadataHandlers {
     private MetadataResponseTopic lookup(MetadataRequestData.MetadataRequestTopic requested, MetadataImage image,
                                          boolean mayCreate, short version) {
         String name = requested.name();
-        if (name == null) {
-            Uuid id = requested.topicId();
+        Uuid id = requested.topicId();
+        // The Java client asks by id with an empty name, not a null one: a non-zero id decides, as in Kafka.
+        if (name == null || (id != null && !Uuid.ZERO_UUID.equals(id))) {
             TopicImage topic = id == null ? null : image.topic(id);
             if (topic == null) {
-                return new MetadataResponseTopic().setTopicId(id == null ? Uuid.ZERO_UUID : id)
+                return new MetadataResponseTopic().setName(version >= 12 ? null : "").setTopicId(id == null ? Uuid.ZERO_UUID : id)
                     .setErrorCode(Errors.UNKNOWN_TOPIC_ID.code()).setTopicAuthorizedOperations(AUTHORIZED_OPERATIONS_OMITTED);
             }
             return describe(topic, version);
