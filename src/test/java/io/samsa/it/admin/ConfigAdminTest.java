@@ -254,6 +254,21 @@ class ConfigAdminTest {
     }
 
     @Test
+    void incrementalAlterWithARepeatedKeyOrANullSetIsAnInvalidRequest() throws Exception {
+        admin.createTopics(List.of(new NewTopic("malformed-alter", 1, (short) 1))).all().get();
+
+        assertThat(failure(admin.incrementalAlterConfigs(Map.of(topic("malformed-alter"), List.of(
+            op("retention.ms", "1000", AlterConfigOp.OpType.SET), op("retention.ms", null, AlterConfigOp.OpType.DELETE)))).all()))
+            .isInstanceOf(InvalidRequestException.class)
+            .hasMessageContaining("duplicate config keys");
+        assertThat(failure(admin.incrementalAlterConfigs(Map.of(topic("malformed-alter"), List.of(
+            op("retention.ms", null, AlterConfigOp.OpType.SET)))).all()))
+            .isInstanceOf(InvalidRequestException.class)
+            .hasMessageContaining("Null value not supported");
+        assertThat(describe(topic("malformed-alter")).get("retention.ms").source()).isEqualTo(ConfigSource.STATIC_BROKER_CONFIG);
+    }
+
+    @Test
     void incrementalAlterOfMissingTopicFailsWithUnknownTopicOrPartition() {
         assertThat(failure(admin.incrementalAlterConfigs(Map.of(topic("alter-missing"),
             List.of(op("retention.ms", "1", AlterConfigOp.OpType.SET)))).all()))
@@ -305,6 +320,9 @@ class ConfigAdminTest {
         assertThat(legacyAlter("legacy-bad", Map.of("retention.ms", "abc")).errorCode()).isEqualTo(Errors.INVALID_CONFIG.code());
         assertThat(legacyAlter("legacy-missing", Map.of("retention.ms", "1")).errorCode())
             .isEqualTo(Errors.UNKNOWN_TOPIC_OR_PARTITION.code());
+        java.util.HashMap<String, String> nullValue = new java.util.HashMap<>();
+        nullValue.put("retention.ms", null);
+        assertThat(legacyAlter("legacy-bad", nullValue).errorCode()).isEqualTo(Errors.INVALID_REQUEST.code());
     }
 
     @Test
