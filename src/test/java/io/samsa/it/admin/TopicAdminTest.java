@@ -146,6 +146,19 @@ class TopicAdminTest {
     }
 
     @Test
+    void describeTopicsPagesAroundAMissingTopic() throws Exception {
+        create(new NewTopic("paged-x", 5, (short) 1));
+        create(new NewTopic("paged-z", 4, (short) 1));
+
+        var result = admin.describeTopics(List.of("paged-x", "paged-y-missing", "paged-z"),
+            new org.apache.kafka.clients.admin.DescribeTopicsOptions().partitionSizeLimitPerResponse(2)).topicNameValues();
+
+        assertThat(result.get("paged-x").get().partitions()).extracting(TopicPartitionInfo::partition).containsExactly(0, 1, 2, 3, 4);
+        assertThat(result.get("paged-z").get().partitions()).extracting(TopicPartitionInfo::partition).containsExactly(0, 1, 2, 3);
+        assertThat(causeOf(result.get("paged-y-missing"))).isInstanceOf(UnknownTopicOrPartitionException.class);
+    }
+
+    @Test
     void createTopicWithExplicitReplicaAssignmentUsesIt() throws Exception {
         create(new NewTopic("assigned", Map.of(0, List.of(1), 1, List.of(1), 2, List.of(1))));
 
