@@ -286,6 +286,10 @@ public final class Controller {
         } catch (InvalidTopicException e) {
             return new ApiError(Errors.INVALID_TOPIC_EXCEPTION, e.getMessage());
         }
+        if (name.equals(Topic.CLUSTER_METADATA_TOPIC_NAME)) {
+            // Its partition directory is the metadata log's: a client must never create (or delete) it.
+            return new ApiError(Errors.INVALID_REQUEST, "Creation of internal topic " + name + " is prohibited.");
+        }
         if (image.topic(name) != null) {
             return new ApiError(Errors.TOPIC_ALREADY_EXISTS, "Topic '" + name + "' already exists.");
         }

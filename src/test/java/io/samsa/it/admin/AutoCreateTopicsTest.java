@@ -104,6 +104,18 @@ class AutoCreateTopicsTest {
     }
 
     @Test
+    void metadataNeverAutoCreatesTheClusterMetadataTopic() throws Exception {
+        try (EmbeddedBroker broker = EmbeddedBroker.start();
+             KafkaConsumer<String, String> consumer = consumer(broker, true);
+             Admin admin = admin(broker)) {
+
+            assertThat(consumer.partitionsFor("__cluster_metadata", Duration.ofSeconds(10))).isEmpty();
+
+            assertThat(admin.listTopics(new org.apache.kafka.clients.admin.ListTopicsOptions().listInternal(true)).names().get()).isEmpty();
+        }
+    }
+
+    @Test
     void metadataForAnIllegalTopicNameCreatesNothing() throws Exception {
         try (EmbeddedBroker broker = EmbeddedBroker.start();
              KafkaProducer<String, String> producer = producer(broker, 1_500);

@@ -365,6 +365,18 @@ class TopicAdminTest {
     }
 
     @Test
+    void theClusterMetadataTopicCannotBeCreatedByClients() throws Exception {
+        assertThat(causeOf(admin.createTopics(List.of(new NewTopic("__cluster_metadata", 1, (short) 1))).all()))
+            .isInstanceOf(org.apache.kafka.common.errors.InvalidRequestException.class)
+            .hasMessage("Creation of internal topic __cluster_metadata is prohibited.");
+
+        assertThat(admin.listTopics(new org.apache.kafka.clients.admin.ListTopicsOptions().listInternal(true)).names().get())
+            .doesNotContain("__cluster_metadata");
+        create(new NewTopic("after-metadata-attempt", 1, (short) 1));
+        assertThat(describe("after-metadata-attempt").partitions()).hasSize(1);
+    }
+
+    @Test
     void createTopicWithLongestLegalNameSucceeds() throws Exception {
         String name = "y".repeat(249);
 
