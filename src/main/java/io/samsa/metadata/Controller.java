@@ -246,7 +246,7 @@ public final class Controller {
         Map<String, Object> props = new HashMap<>(config.originals());
         props.putAll(result);
         try {
-            new ServerConfig(props);
+            new ServerConfig(props, false);
         } catch (ConfigException e) {
             return new ApiError(Errors.INVALID_CONFIG, e.getMessage());
         }

@@ -258,6 +258,27 @@ class TopicAdminTest {
     }
 
     @Test
+    void aRecreatedTopicStartsEmpty() throws Exception {
+        create(new NewTopic("recreated-empty", 1, (short) 1));
+        try (var producer = new org.apache.kafka.clients.producer.KafkaProducer<String, String>(
+            Map.of("bootstrap.servers", broker.bootstrapServers()),
+            new org.apache.kafka.common.serialization.StringSerializer(), new org.apache.kafka.common.serialization.StringSerializer())) {
+            for (int i = 0; i < 5; i++) {
+                producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>("recreated-empty", "v" + i)).get();
+            }
+        }
+        var tp = new org.apache.kafka.common.TopicPartition("recreated-empty", 0);
+        assertThat(admin.listOffsets(Map.of(tp, org.apache.kafka.clients.admin.OffsetSpec.latest())).partitionResult(tp).get().offset())
+            .isEqualTo(5);
+
+        admin.deleteTopics(List.of("recreated-empty")).all().get();
+        create(new NewTopic("recreated-empty", 1, (short) 1));
+
+        assertThat(admin.listOffsets(Map.of(tp, org.apache.kafka.clients.admin.OffsetSpec.latest())).partitionResult(tp).get().offset())
+            .isZero();
+    }
+
+    @Test
     void deleteMissingTopicFailsWithUnknownTopicOrPartition() {
         assertThat(causeOf(admin.deleteTopics(List.of("never-created")).all()))
             .isInstanceOf(UnknownTopicOrPartitionException.class);
@@ -283,6 +304,7 @@ class TopicAdminTest {
 
         assertThat(describe("grown").partitions()).extracting(TopicPartitionInfo::partition).containsExactly(0, 1, 2);
         assertThat(describe("grown").partitions()).allSatisfy(p -> assertThat(p.leader().id()).isEqualTo(1));
+        assertThat(broker.broker().partitions().partition(new org.apache.kafka.common.TopicPartition("grown", 2))).isNotNull();
     }
 
     @Test
