@@ -27,6 +27,23 @@ final class ConfigDescriber {
     record Synonym(String name, String value, ConfigSource source) {
     }
 
+    /**
+     * Kafka lists a topic's configs in the iteration order of the HashMap its LogConfig parses into: 64 buckets
+     * for its 37 topic configs. Tools print them in that order (kafka-topics' "Configs: a=1,b=2"), so a HashMap
+     * of the same capacity gives our keys Kafka's relative order.
+     */
+    private static final List<ConfigDef.ConfigKey> TOPIC_KEYS_IN_KAFKA_ORDER = topicKeysInKafkaOrder();
+
+    private static List<ConfigDef.ConfigKey> topicKeysInKafkaOrder() {
+        Map<String, ConfigDef.ConfigKey> keys = new java.util.HashMap<>(64);
+        for (ConfigDef.ConfigKey key : LogConfig.CONFIG_DEF.configKeys().values()) {
+            if (!key.internalConfig) {
+                keys.put(key.name, key);
+            }
+        }
+        return List.copyOf(keys.values());
+    }
+
     private final ServerConfig config;
     private final int nodeId;
     private final Supplier<Map<String, Object>> effectiveTopicDefaults;
@@ -45,16 +62,16 @@ final class ConfigDescriber {
     List<Entry> describeTopic(TopicImage topic, MetadataImage image) {
         List<Entry> entries = new ArrayList<>();
         Map<String, Object> effective = LogConfig.fromMap(effectiveTopicDefaults.get(), topic.configs()).values();
-        for (ConfigDef.ConfigKey key : LogConfig.CONFIG_DEF.configKeys().values()) {
-            if (key.internalConfig) {
-                continue;
-            }
+        for (ConfigDef.ConfigKey key : TOPIC_KEYS_IN_KAFKA_ORDER) {
             String value = render(key.type, effective.get(key.name));
             List<Synonym> synonyms = new ArrayList<>();
             if (topic.configs().containsKey(key.name)) {
                 synonyms.add(new Synonym(key.name, value, ConfigSource.TOPIC_CONFIG));
             }
-            synonyms.addAll(brokerSynonyms(ServerConfig.TOPIC_CONFIG_SYNONYMS.getOrDefault(key.name, List.of()), image, true));
+            List<String> brokerKeys = ServerConfig.TOPIC_CONFIG_SYNONYMS.getOrDefault(key.name, List.of());
+            if (!brokerKeys.isEmpty()) {
+                synonyms.addAll(brokerSynonyms(brokerKeys.get(0), brokerKeys, image, true));
+            }
             ConfigSource source = synonyms.isEmpty() ? ConfigSource.DEFAULT_CONFIG : synonyms.get(0).source();
             entries.add(new Entry(key.name, value, source, false, false, key.type, key.documentation, synonyms));
         }
@@ -73,7 +90,7 @@ final class ConfigDescriber {
             if (!perBroker && !clusterDefaults.containsKey(key.name)) {
                 continue;
             }
-            List<Synonym> synonyms = brokerSynonyms(List.of(key.name), image, perBroker);
+            List<Synonym> synonyms = brokerSynonyms(key.name, synonymGroup(key.name), image, perBroker);
             String value;
             if (perBroker) {
                 value = synonyms.isEmpty() ? null : synonyms.get(0).value();
@@ -87,8 +104,13 @@ final class ConfigDescriber {
         return entries;
     }
 
-    /** The values of these broker keys by source, most specific source first; only dynamic defaults unless perBroker. */
-    private List<Synonym> brokerSynonyms(List<String> brokerKeys, MetadataImage image, boolean perBroker) {
+    /**
+     * The values of a group of broker keys that mean one setting ({@code log.retention.ms/minutes/hours}), by
+     * source, most specific source first; only dynamic defaults unless perBroker. As in Kafka, entries before
+     * the first one named {@code name} are dropped: a topic's {@code retention.ms} whose broker default comes
+     * from {@code log.retention.hours} alone therefore reports DEFAULT_CONFIG with no synonyms.
+     */
+    private List<Synonym> brokerSynonyms(String name, List<String> brokerKeys, MetadataImage image, boolean perBroker) {
         List<Synonym> out = new ArrayList<>();
         Map<String, String> dynamicBroker = image.brokerConfigs(String.valueOf(nodeId));
         Map<String, String> dynamicDefault = image.brokerConfigs("");
@@ -106,7 +128,21 @@ final class ConfigDescriber {
                 return key == null ? null : render(key.type, key.defaultValue);
             }, ConfigSource.DEFAULT_CONFIG);
         }
-        return out;
+        int first = 0;
+        while (first < out.size() && !out.get(first).name().equals(name)) {
+            first++;
+        }
+        return new ArrayList<>(out.subList(first, out.size()));
+    }
+
+    /** The broker keys that set the same thing as this one, most specific first (Kafka's broker synonyms). */
+    private static List<String> synonymGroup(String brokerKey) {
+        for (List<String> group : ServerConfig.TOPIC_CONFIG_SYNONYMS.values()) {
+            if (group.contains(brokerKey)) {
+                return group;
+            }
+        }
+        return List.of(brokerKey);
     }
 
     private static void addPresent(List<Synonym> out, List<String> keys, java.util.function.Function<String, String> values,

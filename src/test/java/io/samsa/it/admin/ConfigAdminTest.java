@@ -29,6 +29,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -46,7 +47,7 @@ class ConfigAdminTest {
 
     @BeforeAll
     static void start() {
-        broker = EmbeddedBroker.start(Map.of("log.retention.hours", "100", "num.partitions", "2"));
+        broker = EmbeddedBroker.start(Map.of("log.retention.hours", "100", "log.segment.bytes", "536870912", "num.partitions", "2"));
         admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()));
     }
 
@@ -107,39 +108,78 @@ class ConfigAdminTest {
 
         Config config = describe(topic("plain"));
 
-        ConfigEntry segmentBytes = config.get("segment.bytes");
-        assertThat(segmentBytes.value()).isEqualTo("1073741824");
-        assertThat(segmentBytes.source()).isEqualTo(ConfigSource.DEFAULT_CONFIG);
-        assertThat(segmentBytes.isDefault()).isTrue();
-        assertThat(segmentBytes.isReadOnly()).isFalse();
-        assertThat(synonyms(segmentBytes)).containsExactly("log.segment.bytes=1073741824@DEFAULT_CONFIG");
+        ConfigEntry maxBytes = config.get("max.message.bytes");
+        assertThat(maxBytes.value()).isEqualTo("1048588");
+        assertThat(maxBytes.source()).isEqualTo(ConfigSource.DEFAULT_CONFIG);
+        assertThat(maxBytes.isDefault()).isTrue();
+        assertThat(maxBytes.isReadOnly()).isFalse();
+        assertThat(synonyms(maxBytes)).containsExactly("message.max.bytes=1048588@DEFAULT_CONFIG");
         assertThat(config.get("cleanup.policy").value()).isEqualTo("delete");
         assertThat(config.get("min.insync.replicas").value()).isEqualTo("1");
         assertThat(config.entries()).noneMatch(e -> e.name().startsWith("internal."));
     }
 
+    /**
+     * Non-Java tools print configs in the order the broker sends them; Apache Kafka's own LogConfig is the
+     * reference for that order. (The Java Admin re-hashes them into its own map.)
+     */
+    @Test
+    void topicConfigsGoOnTheWireInApacheKafkasOrder() throws Exception {
+        admin.createTopics(List.of(new NewTopic("ordered", 1, (short) 1))).all().get();
+        List<String> kafkaOrder = new ArrayList<>(
+            new org.apache.kafka.storage.internals.log.LogConfig(new java.util.Properties()).nonInternalValues().keySet());
+        DescribeConfigsRequestData data = new DescribeConfigsRequestData();
+        data.resources().add(new DescribeConfigsRequestData.DescribeConfigsResource()
+            .setResourceType(ConfigResource.Type.TOPIC.id()).setResourceName("ordered").setConfigurationKeys(null));
+
+        DescribeConfigsResponse response;
+        try (RawKafkaClient raw = new RawKafkaClient(broker.bootstrapServers())) {
+            response = raw.send(new DescribeConfigsRequest.Builder(data).build((short) 4));
+        }
+
+        List<String> ours = response.data().results().get(0).configs().stream().map(c -> c.name()).toList();
+        assertThat(kafkaOrder).containsAll(ours);
+        kafkaOrder.retainAll(ours);
+        assertThat(ours).containsExactlyElementsOf(kafkaOrder);
+    }
+
     @Test
     void topicConfigsShowServerPropertiesAsStaticBrokerConfig() throws Exception {
+        admin.createTopics(List.of(new NewTopic("static-segment", 1, (short) 1))).all().get();
+
+        ConfigEntry segmentBytes = describe(topic("static-segment")).get("segment.bytes");
+
+        assertThat(segmentBytes.value()).isEqualTo("536870912");
+        assertThat(segmentBytes.source()).isEqualTo(ConfigSource.STATIC_BROKER_CONFIG);
+        assertThat(synonyms(segmentBytes)).containsExactly(
+            "log.segment.bytes=536870912@STATIC_BROKER_CONFIG", "log.segment.bytes=1073741824@DEFAULT_CONFIG");
+    }
+
+    /** Kafka lists a topic config's synonyms from its primary broker key on: log.retention.hours alone is not one. */
+    @Test
+    void retentionSetOnlyInHoursIsInForceButReportedAsADefaultAsKafkaDoes() throws Exception {
         admin.createTopics(List.of(new NewTopic("static-retention", 1, (short) 1))).all().get();
 
         ConfigEntry retention = describe(topic("static-retention")).get("retention.ms");
 
         assertThat(retention.value()).isEqualTo(String.valueOf(100 * 3_600_000L));
-        assertThat(retention.source()).isEqualTo(ConfigSource.STATIC_BROKER_CONFIG);
-        assertThat(synonyms(retention)).containsExactly(
-            "log.retention.hours=100@STATIC_BROKER_CONFIG", "log.retention.hours=168@DEFAULT_CONFIG");
+        assertThat(retention.source()).isEqualTo(ConfigSource.DEFAULT_CONFIG);
+        assertThat(retention.synonyms()).isEmpty();
     }
 
     @Test
     void topicOverrideIsDynamicTopicConfigAheadOfItsSynonyms() throws Exception {
-        admin.createTopics(List.of(new NewTopic("overridden", 1, (short) 1).configs(Map.of("retention.ms", "5000")))).all().get();
+        admin.createTopics(List.of(new NewTopic("overridden", 1, (short) 1)
+            .configs(Map.of("segment.bytes", "2097152", "retention.ms", "5000")))).all().get();
 
-        ConfigEntry retention = describe(topic("overridden")).get("retention.ms");
+        Config config = describe(topic("overridden"));
 
-        assertThat(retention.value()).isEqualTo("5000");
-        assertThat(retention.source()).isEqualTo(ConfigSource.DYNAMIC_TOPIC_CONFIG);
-        assertThat(synonyms(retention)).containsExactly("retention.ms=5000@DYNAMIC_TOPIC_CONFIG",
-            "log.retention.hours=100@STATIC_BROKER_CONFIG", "log.retention.hours=168@DEFAULT_CONFIG");
+        ConfigEntry segmentBytes = config.get("segment.bytes");
+        assertThat(segmentBytes.value()).isEqualTo("2097152");
+        assertThat(segmentBytes.source()).isEqualTo(ConfigSource.DYNAMIC_TOPIC_CONFIG);
+        assertThat(synonyms(segmentBytes)).containsExactly("segment.bytes=2097152@DYNAMIC_TOPIC_CONFIG",
+            "log.segment.bytes=536870912@STATIC_BROKER_CONFIG", "log.segment.bytes=1073741824@DEFAULT_CONFIG");
+        assertThat(synonyms(config.get("retention.ms"))).containsExactly("retention.ms=5000@DYNAMIC_TOPIC_CONFIG");
     }
 
     @Test
@@ -207,7 +247,7 @@ class ConfigAdminTest {
 
         config = describe(topic("altered"));
         assertThat(config.get("retention.ms").value()).isEqualTo(String.valueOf(100 * 3_600_000L));
-        assertThat(config.get("retention.ms").source()).isEqualTo(ConfigSource.STATIC_BROKER_CONFIG);
+        assertThat(config.get("retention.ms").source()).isEqualTo(ConfigSource.DEFAULT_CONFIG);
         assertThat(config.get("max.message.bytes").value()).isEqualTo("2048");
     }
 
@@ -265,7 +305,7 @@ class ConfigAdminTest {
             op("retention.ms", null, AlterConfigOp.OpType.SET)))).all()))
             .isInstanceOf(InvalidRequestException.class)
             .hasMessageContaining("Null value not supported");
-        assertThat(describe(topic("malformed-alter")).get("retention.ms").source()).isEqualTo(ConfigSource.STATIC_BROKER_CONFIG);
+        assertThat(describe(topic("malformed-alter")).get("retention.ms").source()).isEqualTo(ConfigSource.DEFAULT_CONFIG);
     }
 
     @Test
@@ -309,7 +349,7 @@ class ConfigAdminTest {
         Config config = describe(topic("legacy"));
         assertThat(config.get("max.message.bytes").value()).isEqualTo("4096");
         assertThat(config.get("max.message.bytes").source()).isEqualTo(ConfigSource.DYNAMIC_TOPIC_CONFIG);
-        assertThat(config.get("retention.ms").source()).isEqualTo(ConfigSource.STATIC_BROKER_CONFIG);
+        assertThat(config.get("retention.ms").source()).isEqualTo(ConfigSource.DEFAULT_CONFIG);
         assertThat(config.get("segment.ms").source()).isEqualTo(ConfigSource.DEFAULT_CONFIG);
     }
 

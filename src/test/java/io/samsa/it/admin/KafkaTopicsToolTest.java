@@ -46,9 +46,16 @@ class KafkaTopicsToolTest {
         }
     }
 
+    /** The topic defaults that Apache Kafka's quickstart config/server.properties sets. */
+    private static final Map<String, String> QUICKSTART_SETTINGS = Map.of(
+        "num.partitions", "1",
+        "log.retention.hours", "168",
+        "log.segment.bytes", "1073741824",
+        "log.retention.check.interval.ms", "300000");
+
     @BeforeAll
     static void start() {
-        broker = EmbeddedBroker.start();
+        broker = EmbeddedBroker.start(QUICKSTART_SETTINGS);
         admin = Admin.create(Map.<String, Object>of("bootstrap.servers", broker.bootstrapServers()));
     }
 
@@ -113,14 +120,14 @@ class KafkaTopicsToolTest {
 
         Uuid id = admin.describeTopics(List.of("smart-car")).allTopicNames().get().get("smart-car").topicId();
         assertThat(kafkaTopics("--describe", "--topic", "smart-car").lines()).containsExactly(
-            "Topic: smart-car\tTopicId: " + id + "\tPartitionCount: 1\tReplicationFactor: 1\tConfigs: ",
+            "Topic: smart-car\tTopicId: " + id + "\tPartitionCount: 1\tReplicationFactor: 1\tConfigs: segment.bytes=1073741824",
             "\tTopic: smart-car\tPartition: 0\tLeader: 1\tReplicas: 1\tIsr: 1\tElr: \tLastKnownElr: ");
 
         Run alter = kafkaTopics("--alter", "--topic", "smart-car", "--partitions", "3");
         assertThat(alter.exitCode()).as(alter.out() + alter.err()).isZero();
         assertThat(alter.out()).isEmpty();
         assertThat(kafkaTopics("--describe", "--topic", "smart-car").lines()).containsExactly(
-            "Topic: smart-car\tTopicId: " + id + "\tPartitionCount: 3\tReplicationFactor: 1\tConfigs: ",
+            "Topic: smart-car\tTopicId: " + id + "\tPartitionCount: 3\tReplicationFactor: 1\tConfigs: segment.bytes=1073741824",
             "\tTopic: smart-car\tPartition: 0\tLeader: 1\tReplicas: 1\tIsr: 1\tElr: \tLastKnownElr: ",
             "\tTopic: smart-car\tPartition: 1\tLeader: 1\tReplicas: 1\tIsr: 1\tElr: \tLastKnownElr: ",
             "\tTopic: smart-car\tPartition: 2\tLeader: 1\tReplicas: 1\tIsr: 1\tElr: \tLastKnownElr: ");
@@ -143,7 +150,7 @@ class KafkaTopicsToolTest {
         assertThat(run.exitCode()).as(run.err()).isZero();
         assertThat(run.out()).isEqualTo("Created topic tool-configured.\n");
         Run describe = kafkaTopics("--describe", "--topic", "tool-configured");
-        assertThat(describe.lines().get(0)).endsWith("\tPartitionCount: 1\tReplicationFactor: 1\tConfigs: cleanup.policy=compact,retention.ms=60000");
+        assertThat(describe.lines().get(0)).endsWith("\tPartitionCount: 1\tReplicationFactor: 1\tConfigs: cleanup.policy=compact,segment.bytes=1073741824,retention.ms=60000");
     }
 
     @Test
@@ -194,7 +201,7 @@ class KafkaTopicsToolTest {
 
         assertThat(run.exitCode()).as(run.err()).isZero();
         assertThat(run.lines()).containsExactly(
-            "Topic: described-car\tTopicId: " + id + "\tPartitionCount: 2\tReplicationFactor: 1\tConfigs: ",
+            "Topic: described-car\tTopicId: " + id + "\tPartitionCount: 2\tReplicationFactor: 1\tConfigs: segment.bytes=1073741824",
             "\tTopic: described-car\tPartition: 0\tLeader: 1\tReplicas: 1\tIsr: 1\tElr: \tLastKnownElr: ",
             "\tTopic: described-car\tPartition: 1\tLeader: 1\tReplicas: 1\tIsr: 1\tElr: \tLastKnownElr: ");
     }
@@ -209,7 +216,7 @@ class KafkaTopicsToolTest {
         // By id the Admin asks Metadata, which carries no ELR, so Apache Kafka prints N/A there too.
         assertThat(run.exitCode()).as(run.out() + run.err()).isZero();
         assertThat(run.lines()).containsExactly(
-            "Topic: described-by-id\tTopicId: " + id + "\tPartitionCount: 1\tReplicationFactor: 1\tConfigs: ",
+            "Topic: described-by-id\tTopicId: " + id + "\tPartitionCount: 1\tReplicationFactor: 1\tConfigs: segment.bytes=1073741824",
             "\tTopic: described-by-id\tPartition: 0\tLeader: 1\tReplicas: 1\tIsr: 1\tElr: N/A\tLastKnownElr: N/A");
     }
 
