@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class LocalMetadataLogTest {
     @TempDir
@@ -135,6 +136,29 @@ class LocalMetadataLogTest {
         try (LocalMetadataLog log = LocalMetadataLog.open(dir)) {
             assertThat(log.image().topics()).extracting(TopicImage::name).containsExactly("kept");
         }
+    }
+
+    /**
+     * A batch whose checksum is right was written whole: if it cannot be decoded (a record type from a newer
+     * version, say) it is not a torn tail, and cutting it would silently lose every later topic.
+     */
+    @Test
+    void anIntactBatchThatCannotBeDecodedStopsTheOpenInsteadOfBeingCut() throws Exception {
+        try (LocalMetadataLog log = LocalMetadataLog.open(dir)) {
+            log.commit(topic("older", Uuid.randomUuid(), 1));
+        }
+        byte[] unknownRecord = {99, 1, 2, 3};
+        ByteBuffer body = ByteBuffer.allocate(4 + unknownRecord.length).putInt(unknownRecord.length).put(unknownRecord);
+        body.flip();
+        java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+        crc.update(body.duplicate());
+        append(ByteBuffer.allocate(8 + body.remaining()).putInt(body.remaining()).putInt((int) crc.getValue()).put(body).array());
+        long size = Files.size(file());
+
+        assertThatThrownBy(() -> LocalMetadataLog.open(dir))
+            .isInstanceOf(IOException.class)
+            .hasMessageContaining("metadata.log");
+        assertThat(Files.size(file())).isEqualTo(size);
     }
 
     @Test
