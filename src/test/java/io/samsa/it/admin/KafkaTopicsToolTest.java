@@ -154,6 +154,24 @@ class KafkaTopicsToolTest {
     }
 
     @Test
+    void createWithAReplicaAssignmentUsesIt() throws Exception {
+        Run run = kafkaTopics("--create", "--topic", "tool-assigned", "--replica-assignment", "1,1,1");
+
+        assertThat(run.exitCode()).as(run.out() + run.err()).isZero();
+        assertThat(run.out()).isEqualTo("Created topic tool-assigned.\n");
+        assertThat(admin.describeTopics(List.of("tool-assigned")).allTopicNames().get().get("tool-assigned").partitions()).hasSize(3);
+    }
+
+    @Test
+    void createWithAnAssignmentToAMissingBrokerPrintsKafkasError() {
+        Run run = kafkaTopics("--create", "--topic", "tool-misassigned", "--replica-assignment", "1,2");
+
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.out()).isEqualTo("Error while executing topic command : "
+            + "The manual partition assignment includes broker 2, but no such broker is registered.\n");
+    }
+
+    @Test
     void createOfAnExistingTopicPrintsKafkasError() {
         kafkaTopics("--create", "--topic", "tool-existing", "--partitions", "1", "--replication-factor", "1");
 
