@@ -83,7 +83,7 @@ public final class Controller {
                 return failed(Errors.INVALID_PARTITIONS, "Number of partitions was set to an invalid non-positive value.");
             }
             if (factor <= 0) {
-                return failed(Errors.INVALID_REPLICATION_FACTOR, "Replication factor must be larger than 0.");
+                return failed(Errors.INVALID_REPLICATION_FACTOR, "Replication factor must be larger than 0, or -1 to use the default value.");
             }
             Set<Integer> brokers = new TreeSet<>(liveBrokers.get());
             if (factor > brokers.size()) {

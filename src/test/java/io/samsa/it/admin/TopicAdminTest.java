@@ -363,7 +363,8 @@ class TopicAdminTest {
     @Test
     void createTopicWithZeroOrNegativePartitionsFailsWithInvalidPartitions() {
         assertThat(causeOf(admin.createTopics(List.of(new NewTopic("zero-partitions", 0, (short) 1))).all()))
-            .isInstanceOf(InvalidPartitionsException.class);
+            .isInstanceOf(InvalidPartitionsException.class)
+            .hasMessage("Number of partitions was set to an invalid non-positive value.");
         assertThat(causeOf(admin.createTopics(List.of(new NewTopic("negative-partitions", -2, (short) 1))).all()))
             .isInstanceOf(InvalidPartitionsException.class);
     }
@@ -371,9 +372,12 @@ class TopicAdminTest {
     @Test
     void createTopicWithUnreachableOrZeroReplicationFactorFails() {
         assertThat(causeOf(admin.createTopics(List.of(new NewTopic("rf-two", 1, (short) 2))).all()))
-            .isInstanceOf(InvalidReplicationFactorException.class);
+            .isInstanceOf(InvalidReplicationFactorException.class)
+            .hasMessage("Unable to replicate the partition 2 time(s): The target replication factor of 2 cannot be reached "
+                + "because only 1 broker(s) are registered.");
         assertThat(causeOf(admin.createTopics(List.of(new NewTopic("rf-zero", 1, (short) 0))).all()))
-            .isInstanceOf(InvalidReplicationFactorException.class);
+            .isInstanceOf(InvalidReplicationFactorException.class)
+            .hasMessage("Replication factor must be larger than 0, or -1 to use the default value.");
     }
 
     @Test
