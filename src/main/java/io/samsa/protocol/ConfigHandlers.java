@@ -60,6 +60,11 @@ public final class ConfigHandlers {
             List<ConfigDescriber.Entry> entries;
             if (type == ConfigResource.Type.TOPIC) {
                 TopicImage topic = image.topic(resource.resourceName());
+                if (topic == null && !org.apache.kafka.common.internals.Topic.isValid(resource.resourceName())) {
+                    response.results().add(result.setErrorCode(Errors.INVALID_TOPIC_EXCEPTION.code())
+                        .setErrorMessage("Topic name '" + resource.resourceName() + "' is illegal"));
+                    continue;
+                }
                 if (topic == null) {
                     response.results().add(result.setErrorCode(Errors.UNKNOWN_TOPIC_OR_PARTITION.code())
                         .setErrorMessage("Topic " + resource.resourceName() + " does not exist"));

@@ -200,6 +200,12 @@ class ConfigAdminTest {
     }
 
     @Test
+    void describeConfigsOfAnIllegalTopicNameFailsWithInvalidTopic() {
+        assertThat(failure(admin.describeConfigs(List.of(topic("bad/name"))).all()))
+            .isInstanceOf(org.apache.kafka.common.errors.InvalidTopicException.class);
+    }
+
+    @Test
     void brokerConfigsShowStaticAndDefaultSources() throws Exception {
         Config config = describe(BROKER);
 
