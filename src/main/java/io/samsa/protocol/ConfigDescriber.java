@@ -28,9 +28,10 @@ final class ConfigDescriber {
     }
 
     /**
-     * Kafka lists a topic's configs in the iteration order of the HashMap its LogConfig parses into: 64 buckets
-     * for its 37 topic configs. Tools print them in that order (kafka-topics' "Configs: a=1,b=2"), so a HashMap
-     * of the same capacity gives our keys Kafka's relative order.
+     * Kafka sends a topic's configs in the iteration order of the HashMap its LogConfig parses into: 64 buckets
+     * for its 37 topic configs. Clients that print them as they arrive show that order, so a HashMap of the same
+     * capacity gives our keys Kafka's relative order. (The Java Admin re-hashes entries into a map sized by
+     * their count, so kafka-topics' "Configs:" order matches Kafka's only once we describe as many configs.)
      */
     private static final List<ConfigDef.ConfigKey> TOPIC_KEYS_IN_KAFKA_ORDER = topicKeysInKafkaOrder();
 
