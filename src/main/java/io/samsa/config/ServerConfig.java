@@ -119,6 +119,10 @@ public final class ServerConfig extends AbstractConfig {
         .define("offsets.topic.num.partitions", Type.INT, 50, Range.atLeast(1), Importance.LOW, "Partitions of __consumer_offsets.")
         .define("transaction.state.log.replication.factor", Type.SHORT, (short) 1, Importance.LOW, "Replication of __transaction_state.")
         .define("transaction.state.log.min.isr", Type.INT, 1, Importance.LOW, "Minimum ISR of __transaction_state.")
+        .define("share.coordinator.state.topic.replication.factor", Type.SHORT, (short) 3, Range.atLeast(1), Importance.LOW,
+            "Accepted (Kafka 4's server.properties sets it); share groups are not implemented.")
+        .define("share.coordinator.state.topic.min.isr", Type.SHORT, (short) 2, Range.atLeast(1), Importance.LOW,
+            "Accepted (Kafka 4's server.properties sets it); share groups are not implemented.")
         .define("group.initial.rebalance.delay.ms", Type.INT, 3000, Range.atLeast(0), Importance.MEDIUM, "Delay of an empty group's first rebalance.")
         .define("socket.send.buffer.bytes", Type.INT, 102400, Importance.LOW, "SO_SNDBUF (-1: OS default).")
         .define("socket.receive.buffer.bytes", Type.INT, 102400, Importance.LOW, "SO_RCVBUF (-1: OS default).")

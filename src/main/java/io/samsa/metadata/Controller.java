@@ -83,7 +83,7 @@ public final class Controller {
                 return failed(Errors.INVALID_PARTITIONS, "Number of partitions was set to an invalid non-positive value.");
             }
             if (factor <= 0) {
-                return failed(Errors.INVALID_REPLICATION_FACTOR, "Replication factor must be larger than 0.");
+                return failed(Errors.INVALID_REPLICATION_FACTOR, "Replication factor must be larger than 0, or -1 to use the default value.");
             }
             Set<Integer> brokers = new TreeSet<>(liveBrokers.get());
             if (factor > brokers.size()) {
@@ -144,7 +144,13 @@ public final class Controller {
                 return new ApiError(Errors.INVALID_REPLICA_ASSIGNMENT, "Attempted to add " + (newCount - current)
                     + " additional partition(s), but only " + newAssignments.size() + " assignment(s) were specified.");
             }
+            int factor = topic.partitions().get(0).replicas().size();
             for (List<Integer> assignment : newAssignments) {
+                if (assignment.size() != factor) {
+                    return new ApiError(Errors.INVALID_REPLICA_ASSIGNMENT, "The manual partition assignment includes a partition with "
+                        + assignment.size() + " replica(s), but this is not consistent with previous partitions, which have "
+                        + factor + " replica(s).");
+                }
                 ApiError error = validateAssignment(assignment);
                 if (error != null) {
                     return error;
@@ -240,7 +246,7 @@ public final class Controller {
         Map<String, Object> props = new HashMap<>(config.originals());
         props.putAll(result);
         try {
-            new ServerConfig(props);
+            new ServerConfig(props, false);
         } catch (ConfigException e) {
             return new ApiError(Errors.INVALID_CONFIG, e.getMessage());
         }
@@ -279,6 +285,10 @@ public final class Controller {
             Topic.validate(name);
         } catch (InvalidTopicException e) {
             return new ApiError(Errors.INVALID_TOPIC_EXCEPTION, e.getMessage());
+        }
+        if (name.equals(Topic.CLUSTER_METADATA_TOPIC_NAME)) {
+            // Its partition directory is the metadata log's: a client must never create (or delete) it.
+            return new ApiError(Errors.INVALID_REQUEST, "Creation of internal topic " + name + " is prohibited.");
         }
         if (image.topic(name) != null) {
             return new ApiError(Errors.TOPIC_ALREADY_EXISTS, "Topic '" + name + "' already exists.");

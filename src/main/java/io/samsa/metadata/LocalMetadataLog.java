@@ -66,7 +66,11 @@ public final class LocalMetadataLog implements MetadataStore {
             try {
                 records = decodeBatch(body);
             } catch (IOException e) {
-                break;
+                // The checksum says the batch was written whole: not a torn tail but records this version cannot
+                // read. Cutting them would silently lose every later change, so refuse to start instead.
+                channel.close();
+                throw new IOException("Metadata log " + file + " has an intact batch at byte " + position
+                    + " that cannot be decoded (" + e.getMessage() + "); refusing to start rather than cut it", e);
             }
             image = image.apply(records);
             position += HEADER + length;

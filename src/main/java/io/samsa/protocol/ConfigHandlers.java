@@ -5,6 +5,7 @@ import io.samsa.log.LogConfig;
 import io.samsa.metadata.Controller;
 import io.samsa.metadata.MetadataImage;
 import io.samsa.metadata.TopicImage;
+import org.apache.kafka.clients.admin.AlterConfigOp;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.message.AlterConfigsRequestData;
@@ -59,6 +60,11 @@ public final class ConfigHandlers {
             List<ConfigDescriber.Entry> entries;
             if (type == ConfigResource.Type.TOPIC) {
                 TopicImage topic = image.topic(resource.resourceName());
+                if (topic == null && !org.apache.kafka.common.internals.Topic.isValid(resource.resourceName())) {
+                    response.results().add(result.setErrorCode(Errors.INVALID_TOPIC_EXCEPTION.code())
+                        .setErrorMessage("Topic name '" + resource.resourceName() + "' is illegal"));
+                    continue;
+                }
                 if (topic == null) {
                     response.results().add(result.setErrorCode(Errors.UNKNOWN_TOPIC_OR_PARTITION.code())
                         .setErrorMessage("Topic " + resource.resourceName() + " does not exist"));
@@ -103,10 +109,23 @@ public final class ConfigHandlers {
         AlterConfigsResponseData response = new AlterConfigsResponseData();
         for (AlterConfigsRequestData.AlterConfigsResource resource : request.resources()) {
             Map<String, String> changes = new LinkedHashMap<>();
+            List<String> nulls = new ArrayList<>();
+            boolean duplicates = false;
             for (AlterConfigsRequestData.AlterableConfig c : resource.configs()) {
+                duplicates |= changes.containsKey(c.name());
+                if (c.value() == null) {
+                    nulls.add(c.name());
+                }
                 changes.put(c.name(), c.value());
             }
-            ApiError error = apply(resource.resourceType(), resource.resourceName(), changes, true, request.validateOnly());
+            ApiError error;
+            if (duplicates) {
+                error = new ApiError(Errors.INVALID_REQUEST, "Error due to duplicate config keys");
+            } else if (!nulls.isEmpty()) {
+                error = new ApiError(Errors.INVALID_REQUEST, "Null value not supported for : " + String.join(",", nulls));
+            } else {
+                error = apply(resource.resourceType(), resource.resourceName(), changes, true, request.validateOnly());
+            }
             response.responses().add(new AlterConfigsResponseData.AlterConfigsResourceResponse()
                 .setResourceType(resource.resourceType()).setResourceName(resource.resourceName())
                 .setErrorCode(error.error().code()).setErrorMessage(error.isFailure() ? error.message() : null));
@@ -117,18 +136,38 @@ public final class ConfigHandlers {
     CompletableFuture<ApiMessage> incrementalAlterConfigs(RequestContext context, IncrementalAlterConfigsRequestData request) {
         IncrementalAlterConfigsResponseData response = new IncrementalAlterConfigsResponseData();
         for (IncrementalAlterConfigsRequestData.AlterConfigsResource resource : request.resources()) {
-            ApiError error;
-            try {
-                Map<String, String> changes = resolveIncremental(resource);
-                error = apply(resource.resourceType(), resource.resourceName(), changes, false, request.validateOnly());
-            } catch (IllegalArgumentException e) {
-                error = new ApiError(Errors.INVALID_CONFIG, e.getMessage());
+            ApiError error = checkIncrementalShape(resource);
+            if (error == null) {
+                try {
+                    Map<String, String> changes = resolveIncremental(resource);
+                    error = apply(resource.resourceType(), resource.resourceName(), changes, false, request.validateOnly());
+                } catch (IllegalArgumentException e) {
+                    error = new ApiError(Errors.INVALID_CONFIG, e.getMessage());
+                }
             }
             response.responses().add(new IncrementalAlterConfigsResponseData.AlterConfigsResourceResponse()
                 .setResourceType(resource.resourceType()).setResourceName(resource.resourceName())
                 .setErrorCode(error.error().code()).setErrorMessage(error.isFailure() ? error.message() : null));
         }
         return CompletableFuture.completedFuture(response);
+    }
+
+    /** Kafka's checks before any config is looked at: each key once, a value for all but DELETE. */
+    private static ApiError checkIncrementalShape(IncrementalAlterConfigsRequestData.AlterConfigsResource resource) {
+        Set<String> names = new HashSet<>();
+        List<String> nulls = new ArrayList<>();
+        for (IncrementalAlterConfigsRequestData.AlterableConfig c : resource.configs()) {
+            if (!names.add(c.name())) {
+                return new ApiError(Errors.INVALID_REQUEST, "Error due to duplicate config keys");
+            }
+            if (c.value() == null && c.configOperation() != AlterConfigOp.OpType.DELETE.id()) {
+                nulls.add(c.name());
+            }
+        }
+        if (!nulls.isEmpty()) {
+            return new ApiError(Errors.INVALID_REQUEST, "Null value not supported for : " + String.join(",", nulls));
+        }
+        return null;
     }
 
     /** Turns SET / DELETE / APPEND / SUBTRACT operations into final values (null: remove the override). */

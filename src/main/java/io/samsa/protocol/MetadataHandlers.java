@@ -79,11 +79,12 @@ public final class MetadataHandlers {
     private MetadataResponseTopic lookup(MetadataRequestData.MetadataRequestTopic requested, MetadataImage image,
                                          boolean mayCreate, short version) {
         String name = requested.name();
-        if (name == null) {
-            Uuid id = requested.topicId();
+        Uuid id = requested.topicId();
+        // The Java client asks by id with an empty name, not a null one: a non-zero id decides, as in Kafka.
+        if (name == null || (id != null && !Uuid.ZERO_UUID.equals(id))) {
             TopicImage topic = id == null ? null : image.topic(id);
             if (topic == null) {
-                return new MetadataResponseTopic().setTopicId(id == null ? Uuid.ZERO_UUID : id)
+                return new MetadataResponseTopic().setName(version >= 12 ? null : "").setTopicId(id == null ? Uuid.ZERO_UUID : id)
                     .setErrorCode(Errors.UNKNOWN_TOPIC_ID.code()).setTopicAuthorizedOperations(AUTHORIZED_OPERATIONS_OMITTED);
             }
             return describe(topic, version);
@@ -155,42 +156,44 @@ public final class MetadataHandlers {
         return CompletableFuture.completedFuture(response);
     }
 
+    /**
+     * Topics in name order from the cursor on, partitions until the response's partition budget is spent; the
+     * cursor of the response names the first partition left out. A requested topic that does not exist is
+     * answered with UNKNOWN_TOPIC_OR_PARTITION in its place in that order, and costs no budget.
+     */
     CompletableFuture<ApiMessage> describeTopicPartitions(RequestContext context, DescribeTopicPartitionsRequestData request) {
         MetadataImage image = controller.image();
-        List<TopicImage> topics = new ArrayList<>();
-        List<String> unknown = new ArrayList<>();
+        List<String> names = new ArrayList<>();
         if (request.topics().isEmpty()) {
-            topics.addAll(image.topics());
+            image.topics().forEach(t -> names.add(t.name()));
         } else {
-            List<String> names = request.topics().stream().map(DescribeTopicPartitionsRequestData.TopicRequest::name).sorted().toList();
-            for (String name : names) {
-                TopicImage topic = image.topic(name);
-                if (topic == null) {
-                    unknown.add(name);
-                } else {
-                    topics.add(topic);
-                }
-            }
+            request.topics().forEach(t -> names.add(t.name()));
         }
-        DescribeTopicPartitionsResponseData response = new DescribeTopicPartitionsResponseData();
-        for (String name : unknown) {
-            response.topics().add(new DescribeTopicPartitionsResponseTopic().setName(name).setTopicId(Uuid.ZERO_UUID)
-                .setErrorCode(Errors.UNKNOWN_TOPIC_OR_PARTITION.code()).setTopicAuthorizedOperations(AUTHORIZED_OPERATIONS_OMITTED));
-        }
+        List<String> sorted = names.stream().distinct().sorted().toList();
         DescribeTopicPartitionsRequestData.Cursor cursor = request.cursor();
         int budget = request.responsePartitionLimit() <= 0 ? 2000 : request.responsePartitionLimit();
-        boolean started = cursor == null;
-        for (TopicImage topic : topics) {
+        DescribeTopicPartitionsResponseData response = new DescribeTopicPartitionsResponseData();
+        for (int i = 0; i < sorted.size(); i++) {
+            String name = sorted.get(i);
             int firstPartition = 0;
-            if (!started) {
-                int cmp = topic.name().compareTo(cursor.topicName());
+            if (cursor != null) {
+                int cmp = name.compareTo(cursor.topicName());
                 if (cmp < 0) {
                     continue;
                 }
                 if (cmp == 0) {
                     firstPartition = Math.max(0, cursor.partitionIndex());
                 }
-                started = true;
+            }
+            TopicImage topic = image.topic(name);
+            if (topic == null) {
+                response.topics().add(new DescribeTopicPartitionsResponseTopic().setName(name).setTopicId(Uuid.ZERO_UUID)
+                    .setErrorCode(Errors.UNKNOWN_TOPIC_OR_PARTITION.code()).setTopicAuthorizedOperations(AUTHORIZED_OPERATIONS_OMITTED));
+                continue;
+            }
+            if (budget == 0) {
+                response.setNextCursor(new DescribeTopicPartitionsResponseData.Cursor().setTopicName(name).setPartitionIndex(firstPartition));
+                break;
             }
             DescribeTopicPartitionsResponseTopic result = new DescribeTopicPartitionsResponseTopic()
                 .setName(topic.name()).setTopicId(topic.topicId()).setIsInternal(Topic.isInternal(topic.name()))
@@ -211,14 +214,6 @@ public final class MetadataHandlers {
             response.topics().add(result);
             if (p < topic.partitionCount()) {
                 response.setNextCursor(new DescribeTopicPartitionsResponseData.Cursor().setTopicName(topic.name()).setPartitionIndex(p));
-                break;
-            }
-            if (budget == 0) {
-                int index = topics.indexOf(topic);
-                if (index + 1 < topics.size()) {
-                    response.setNextCursor(new DescribeTopicPartitionsResponseData.Cursor()
-                        .setTopicName(topics.get(index + 1).name()).setPartitionIndex(0));
-                }
                 break;
             }
         }

@@ -125,7 +125,13 @@ public final class TopicAdminHandlers {
                 idCounts.merge(t.topicId(), 1, Integer::sum);
             }
         }
+        Set<String> answeredNames = new HashSet<>();
+        Set<Uuid> answeredIds = new HashSet<>();
         for (DeleteTopicsRequestData.DeleteTopicState target : targets) {
+            boolean repeated = target.name() != null ? !answeredNames.add(target.name()) : !answeredIds.add(target.topicId());
+            if (repeated) {
+                continue; // a duplicated topic gets one result, as in Kafka
+            }
             MetadataImage image = controller.image();
             DeletableTopicResult result = new DeletableTopicResult().setName(target.name()).setTopicId(Uuid.ZERO_UUID);
             if (target.name() != null && target.topicId() != null && !Uuid.ZERO_UUID.equals(target.topicId())) {
@@ -167,10 +173,14 @@ public final class TopicAdminHandlers {
         CreatePartitionsResponseData response = new CreatePartitionsResponseData();
         Map<String, Integer> counts = new HashMap<>();
         request.topics().forEach(t -> counts.merge(t.name(), 1, Integer::sum));
+        Set<String> answered = new HashSet<>();
         for (CreatePartitionsRequestData.CreatePartitionsTopic topic : request.topics()) {
+            if (!answered.add(topic.name())) {
+                continue; // a duplicated topic gets one result, as in Kafka
+            }
             ApiError error;
             if (counts.get(topic.name()) > 1) {
-                error = new ApiError(Errors.INVALID_REQUEST, "Duplicate topic in request.");
+                error = new ApiError(Errors.INVALID_REQUEST, "Duplicate topic name.");
             } else {
                 List<List<Integer>> assignments = topic.assignments() == null ? null
                     : topic.assignments().stream().map(a -> (List<Integer>) new ArrayList<>(a.brokerIds())).toList();
