@@ -37,6 +37,20 @@ public final class WireClient implements AutoCloseable {
         }
     }
 
+    /** Connects to the first host:port of a bootstrap list. */
+    public static WireClient connect(String bootstrapServers) {
+        String first = bootstrapServers.split(",")[0];
+        int colon = first.lastIndexOf(':');
+        return new WireClient(first.substring(0, colon), Integer.parseInt(first.substring(colon + 1)));
+    }
+
+    /** Sends a request exactly as built (at its own version) and returns the parsed response. */
+    @SuppressWarnings("unchecked")
+    public <R extends AbstractResponse> R send(AbstractRequest request) {
+        int id = sendOnly(request);
+        return (R) receive(request.apiKey(), request.version(), id);
+    }
+
     /** Sends a request at the builder's latest version and returns the parsed response. */
     @SuppressWarnings("unchecked")
     public <R extends AbstractResponse> R send(AbstractRequest.Builder<?> builder) {

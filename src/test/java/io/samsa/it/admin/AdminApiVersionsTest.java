@@ -1,5 +1,6 @@
 package io.samsa.it.admin;
 
+import io.samsa.testing.WireClient;
 import io.samsa.server.EmbeddedBroker;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.message.AlterConfigsRequestData;
@@ -42,12 +43,12 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class AdminApiVersionsTest {
     private static EmbeddedBroker broker;
-    private static RawKafkaClient raw;
+    private static WireClient raw;
 
     @BeforeAll
     static void start() throws Exception {
         broker = EmbeddedBroker.start();
-        raw = new RawKafkaClient(broker.bootstrapServers());
+        raw = WireClient.connect(broker.bootstrapServers());
     }
 
     @AfterAll

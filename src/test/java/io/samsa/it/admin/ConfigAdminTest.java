@@ -1,5 +1,6 @@
 package io.samsa.it.admin;
 
+import io.samsa.testing.WireClient;
 import io.samsa.server.EmbeddedBroker;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -133,7 +134,7 @@ class ConfigAdminTest {
             .setResourceType(ConfigResource.Type.TOPIC.id()).setResourceName("ordered").setConfigurationKeys(null));
 
         DescribeConfigsResponse response;
-        try (RawKafkaClient raw = new RawKafkaClient(broker.bootstrapServers())) {
+        try (WireClient raw = WireClient.connect(broker.bootstrapServers())) {
             response = raw.send(new DescribeConfigsRequest.Builder(data).build((short) 4));
         }
 
@@ -229,7 +230,7 @@ class ConfigAdminTest {
             .setResourceType(ConfigResource.Type.BROKER.id()).setResourceName("7").setConfigurationKeys(null));
 
         DescribeConfigsResponse response;
-        try (RawKafkaClient raw = new RawKafkaClient(broker.bootstrapServers())) {
+        try (WireClient raw = WireClient.connect(broker.bootstrapServers())) {
             response = raw.send(new DescribeConfigsRequest.Builder(data).build((short) 4));
         }
 
@@ -339,7 +340,7 @@ class ConfigAdminTest {
             .setResourceType(ConfigResource.Type.TOPIC.id()).setResourceName(topic);
         configs.forEach((k, v) -> resource.configs().add(new AlterConfigsRequestData.AlterableConfig().setName(k).setValue(v)));
         data.resources().add(resource);
-        try (RawKafkaClient raw = new RawKafkaClient(broker.bootstrapServers())) {
+        try (WireClient raw = WireClient.connect(broker.bootstrapServers())) {
             AlterConfigsResponse response = raw.send(new AlterConfigsRequest(data, (short) 2));
             return response.data().responses().get(0);
         }

@@ -1,5 +1,6 @@
 package io.samsa.it.admin;
 
+import io.samsa.testing.WireClient;
 import io.samsa.server.EmbeddedBroker;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -451,7 +452,7 @@ class TopicAdminTest {
         data.topics().add(new CreateTopicsRequestData.CreatableTopic().setName("dup-create-other").setNumPartitions(1).setReplicationFactor((short) 1));
 
         CreateTopicsResponse response;
-        try (RawKafkaClient raw = new RawKafkaClient(broker.bootstrapServers())) {
+        try (WireClient raw = WireClient.connect(broker.bootstrapServers())) {
             response = raw.send(new CreateTopicsRequest.Builder(data).build((short) 7));
         }
 
@@ -469,7 +470,7 @@ class TopicAdminTest {
         data.topics().add(new CreateTopicsRequestData.CreatableTopic().setName("").setNumPartitions(1).setReplicationFactor((short) 1));
 
         CreateTopicsResponse response;
-        try (RawKafkaClient raw = new RawKafkaClient(broker.bootstrapServers())) {
+        try (WireClient raw = WireClient.connect(broker.bootstrapServers())) {
             response = raw.send(new CreateTopicsRequest.Builder(data).build((short) 7));
         }
 
@@ -485,7 +486,7 @@ class TopicAdminTest {
         data.topics().add(new CreatePartitionsRequestData.CreatePartitionsTopic().setName("dup-grow").setCount(3).setAssignments(null));
 
         CreatePartitionsResponse response;
-        try (RawKafkaClient raw = new RawKafkaClient(broker.bootstrapServers())) {
+        try (WireClient raw = WireClient.connect(broker.bootstrapServers())) {
             response = raw.send(new CreatePartitionsRequest.Builder(data).build((short) 3));
         }
 
@@ -503,7 +504,7 @@ class TopicAdminTest {
         data.topics().add(new CreatePartitionsRequestData.CreatePartitionsTopic().setName("raw-grow-missing").setCount(2).setAssignments(null));
 
         CreatePartitionsResponse response;
-        try (RawKafkaClient raw = new RawKafkaClient(broker.bootstrapServers())) {
+        try (WireClient raw = WireClient.connect(broker.bootstrapServers())) {
             response = raw.send(new CreatePartitionsRequest.Builder(data).build((short) 3));
         }
 
@@ -521,7 +522,7 @@ class TopicAdminTest {
         data.topics().add(new DeleteTopicsRequestData.DeleteTopicState().setName("dup-delete"));
 
         DeleteTopicsResponse response;
-        try (RawKafkaClient raw = new RawKafkaClient(broker.bootstrapServers())) {
+        try (WireClient raw = WireClient.connect(broker.bootstrapServers())) {
             response = raw.send(new DeleteTopicsRequest.Builder(data).build((short) 6));
         }
 
