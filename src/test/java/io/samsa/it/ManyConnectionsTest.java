@@ -26,7 +26,7 @@ class ManyConnectionsTest {
                     clients.add(new WireClient("127.0.0.1", broker.port()));
                 }
                 for (WireClient client : clients) {
-                    ApiVersionsResponse versions = client.send(new ApiVersionsRequest.Builder());
+                    ApiVersionsResponse versions = client.send(new ApiVersionsRequest.Builder(), (short) 4);
                     assertThat(versions.data().errorCode()).isEqualTo(Errors.NONE.code());
                 }
                 for (WireClient client : clients) {
