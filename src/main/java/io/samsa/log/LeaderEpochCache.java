@@ -138,6 +138,12 @@ final class LeaderEpochCache {
         persist();
     }
 
+    /** Forgets every epoch and persists the empty list. */
+    synchronized void clear() throws IOException {
+        epochs.clear();
+        persist();
+    }
+
     synchronized Map<Integer, Long> entries() {
         return new TreeMap<>(epochs);
     }

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableMap;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.TreeSet;
@@ -184,9 +185,9 @@ final class LogLoader {
         }
     }
 
-    private static void rebuildProducerState(ProducerStateManager producerState,
-                                             ConcurrentSkipListMap<Long, LogSegment> segments,
-                                             long logEndOffset) throws IOException {
+    /** Loads the newest usable snapshot and replays the batch headers after it. */
+    static void rebuildProducerState(ProducerStateManager producerState, NavigableMap<Long, LogSegment> segments,
+                                     long logEndOffset) throws IOException {
         Optional<Long> snapshot = producerState.loadLatestSnapshot(logEndOffset);
         long from = snapshot.orElse(segments.firstKey());
         if (snapshot.isEmpty()) {

@@ -149,10 +149,9 @@ class RetentionTest {
         // A read at the new start returns the whole batch holding it.
         assertThat(offsets(log.read(3, 1000, Long.MAX_VALUE, false).records())).startsWith(3L);
 
-        Log crashed = log;
-        log = Log.open(dir, TP, crashed.config(), time, scheduler);
+        log.closeHandlers();
+        log = Log.open(dir, TP, log.config(), time, scheduler);
         assertThat(log.logStartOffset()).isEqualTo(3);
-        crashed.close();
     }
 
     @Test
