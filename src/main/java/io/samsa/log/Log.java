@@ -268,7 +268,7 @@ public final class Log implements Closeable {
     private void write(LogConfig cfg, MemoryRecords batches, int bytes, long firstOffset, long lastOffset,
                        int recordCount, long now) throws IOException {
         LogSegment segment = segments.active();
-        if (segment.shouldRoll(cfg, bytes, lastOffset, now) || !segment.canHoldOffset(firstOffset)) {
+        if (segment.shouldRoll(cfg, bytes, lastOffset, now) || !segment.canHoldOffset(lastOffset)) {
             segment = roll(now, firstOffset);
         }
         segment.append(batches, cfg.indexIntervalBytes(), now);
@@ -458,12 +458,18 @@ public final class Log implements Closeable {
     private LogSegment roll(long now, long nextOffset) throws IOException {
         LogSegment previous = segments.active();
         long newBase = Math.max(nextOffset, logEndOffset);
-        if (previous.size() == 0) {
+        if (previous.size() == 0 && previous.canHoldOffset(newBase)) {
             return previous;
         }
-        previous.onBecomeInactive();
         LogSegment next = LogSegment.open(dir, newBase, config, now, LogLoader.rollJitterMs(config), true);
         segments.addActive(next);
+        if (previous.size() == 0) {
+            // Replicated offsets jumped beyond what an empty segment's 32-bit relative offsets reach.
+            segments.remove(previous);
+            previous.closeAndDelete();
+        } else {
+            previous.onBecomeInactive();
+        }
         producerState.takeSnapshot();
         scheduler.schedule("flush-" + tp + "-" + previous.baseOffset(), () -> flusher.flushRolled(newBase), 0);
         return next;

@@ -177,7 +177,9 @@ final class LogSegment implements Closeable {
 
     /** Adds index entries for a batch now in the file and folds it into the largest timestamp. */
     private void track(long lastOffset, long maxTimestamp, int position, int size, int indexIntervalBytes) {
-        if (bytesSinceLastIndexEntry > indexIntervalBytes) {
+        // A full index only makes lookups scan further; the roll check before the next append
+        // sees it full and starts a new segment.
+        if (bytesSinceLastIndexEntry > indexIntervalBytes && !offsetIndex.isFull() && !timeIndex.isFull()) {
             offsetIndex.append(lastOffset, position);
             timeIndex.maybeAppend(Math.max(maxTimestamp, maxTimestampSoFar),
                 maxTimestamp > maxTimestampSoFar ? lastOffset : offsetOfMaxTimestampSoFar, false);

@@ -102,6 +102,10 @@ final class LogSegments {
     LogReadInfo read(long startOffset, int maxBytes, long limit, boolean minOneMessage, long logStartOffset,
                      long logEndOffset) {
         Map.Entry<Long, LogSegment> entry = segments.floorEntry(startOffset);
+        if (entry == null) {
+            // Offsets below the first segment exist only as a gap; the data continues there.
+            entry = segments.firstEntry();
+        }
         while (entry != null && startOffset < logEndOffset) {
             LogSegment.Slice slice = entry.getValue().read(startOffset, maxBytes, limit, minOneMessage);
             if (slice != null) {

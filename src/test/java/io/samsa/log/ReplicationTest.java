@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import org.apache.kafka.common.InvalidRecordException;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.record.internal.CompressionType;
 import org.apache.kafka.common.record.internal.MemoryRecords;
 import org.apache.kafka.common.record.internal.Records;
@@ -172,5 +173,30 @@ class ReplicationTest {
 
         assertThat(follower.logEndOffset()).isEqualTo(4);
         assertThat(follower.size()).isEqualTo(2L * BATCH_BYTES);
+    }
+
+    @Test
+    void replicatedOffsetsBeyondRelativeOffsetRangeStartANewSegment() {
+        follower.appendAsFollower(MemoryRecords.withRecords(0L, Compression.NONE, Batches.record(NOW, "a")));
+        long far = 5_000_000_000L;
+
+        LogAppendInfo info = follower.appendAsFollower(
+            MemoryRecords.withRecords(far, Compression.NONE, Batches.record(NOW, "b")));
+
+        assertThat(info.firstOffset()).isEqualTo(far);
+        assertThat(follower.segmentBaseOffsets()).containsExactly(0L, far);
+        assertThat(follower.logEndOffset()).isEqualTo(far + 1);
+        assertThat(values(follower.read(1, 1000, Long.MAX_VALUE, false).records())).containsExactly("b");
+        assertThat(values(follower.read(far, 1000, Long.MAX_VALUE, false).records())).containsExactly("b");
+    }
+
+    @Test
+    void emptyActiveSegmentIsReplacedWhenReplicatedOffsetsJumpFarAhead() {
+        long far = 5_000_000_000L;
+
+        follower.appendAsFollower(MemoryRecords.withRecords(far, Compression.NONE, Batches.record(NOW, "b")));
+
+        assertThat(follower.segmentBaseOffsets()).containsExactly(far);
+        assertThat(values(follower.read(0, 1000, Long.MAX_VALUE, false).records())).containsExactly("b");
     }
 }
