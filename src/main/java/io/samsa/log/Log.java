@@ -28,15 +28,21 @@ import org.slf4j.LoggerFactory;
  * plus the partition's side files: {@code leader-epoch-checkpoint}, {@code log-start-offset},
  * {@code recovery-point}, producer-state snapshots and the {@code clean-shutdown} marker.
  *
- * <p>The log owns offsets: it assigns them on {@link #appendAsLeader}, serves
- * {@link #read reads} of whole batches, rolls segments by size, age or full index, deletes old
- * segments by retention or DeleteRecords, flushes by {@code flush.messages}/{@code flush.ms},
- * and after a crash recovers to the last valid batch ({@link LogLoader}).
+ * <p>The log owns offsets: it assigns them on {@link #appendAsLeader} (or takes the leader's on
+ * {@link #appendAsFollower}, and cuts back with {@link #truncateTo} when a follower diverged),
+ * serves {@link #read reads} of whole batches, rolls segments by size, age or full index, deletes
+ * old segments by retention or DeleteRecords, flushes by {@code flush.messages}/{@code flush.ms}
+ * ({@link LogFlusher}), and after a crash recovers to the last valid batch ({@link LogLoader}).
  *
  * <p>Thread-safety: appends, rolls, deletions, flushes and config changes are serialised by one
  * lock per log. Reads take no lock: segments live in a concurrent map, the log start and end
  * offsets are volatile and written after the data they cover, and a deleted segment's file stays
  * open for {@code file.delete.delay.ms} so in-flight fetches can still send from it.
+ *
+ * <p>Size: slightly past the project's 600-line guide because every public operation here takes
+ * the same lock and moves the same offsets; what stands alone already lives in
+ * {@link LogSegments}, {@link LogFlusher}, {@link LogLoader}, {@link RetentionRules} and
+ * {@link AppendValidator}.
  */
 public final class Log implements Closeable {
 
