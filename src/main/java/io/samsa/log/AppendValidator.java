@@ -19,6 +19,8 @@ import org.apache.kafka.common.record.internal.RecordBatch;
  * record, so an append allocates nothing per record. The consequence, compared with Kafka, is
  * that timestamps are checked on the batch's first and largest timestamp rather than on every
  * record, and record-level offset deltas are trusted once the CRC and the header's count agree.
+ * A topic-level {@code compression.type} other than {@code producer} is not applied either:
+ * batches are stored as the producer compressed them, where Kafka would recompress.
  *
  * <p>Stateless and thread-safe.
  */
