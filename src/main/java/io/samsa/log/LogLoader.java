@@ -115,7 +115,10 @@ final class LogLoader {
                 LogSegment.open(dir, logStartOffset, config, now, rollJitterMs(config), true));
             logEndOffset = logStartOffset;
         }
-        if (epochsAssigned[0]) {
+        if (!epochCache.loadedFromFile()) {
+            assignEpochsFromBatches(epochCache, segments);
+        }
+        if (epochsAssigned[0] || !epochCache.loadedFromFile()) {
             epochCache.persist();
         }
         epochCache.truncateFromEnd(logEndOffset);
@@ -182,6 +185,15 @@ final class LogLoader {
                 segment = LogSegment.open(dir, base, config, now, 0, false);
             }
             segment.closeAndDelete();
+        }
+    }
+
+    /** Reads every batch header for its leader epoch; only when the checkpoint was lost. */
+    private static void assignEpochsFromBatches(LeaderEpochCache epochCache, NavigableMap<Long, LogSegment> segments) {
+        for (LogSegment segment : segments.values()) {
+            for (FileChannelRecordBatch batch : segment.records().batches()) {
+                epochCache.assign(batch.partitionLeaderEpoch(), batch.baseOffset());
+            }
         }
     }
 
