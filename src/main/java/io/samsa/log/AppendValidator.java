@@ -19,6 +19,8 @@ import org.apache.kafka.common.record.internal.RecordBatch;
  * record, so an append allocates nothing per record. The consequence, compared with Kafka, is
  * that timestamps are checked on the batch's first and largest timestamp rather than on every
  * record, and record-level offset deltas are trusted once the CRC and the header's count agree.
+ * A topic-level {@code compression.type} other than {@code producer} is not applied either:
+ * batches are stored as the producer compressed them, where Kafka would recompress.
  *
  * <p>Stateless and thread-safe.
  */
@@ -118,5 +120,48 @@ final class AppendValidator {
             batch.setMaxTimestamp(TimestampType.CREATE_TIME, batch.maxTimestamp());
         }
         return batch.maxTimestamp();
+    }
+
+    /**
+     * What a follower is about to append.
+     *
+     * @param firstOffset base offset of the first batch
+     * @param lastOffset last offset of the last batch
+     * @param maxTimestamp largest batch timestamp
+     * @param validBytes bytes of whole batches
+     * @param recordCount records in all batches
+     */
+    record Replicated(long firstOffset, long lastOffset, long maxTimestamp, int validBytes, int recordCount) {
+    }
+
+    /**
+     * Checks batches a leader sent to a follower: magic v2, CRC-32C, and offsets ascending from
+     * {@code logEndOffset}. Producer rules are not re-checked; the leader applied them.
+     *
+     * @throws InvalidRecordException a batch is not magic v2 or its offsets go backwards
+     * @throws CorruptRecordException a batch fails its CRC-32C check
+     */
+    static Replicated validateReplicated(TopicPartition tp, MemoryRecords records, long logEndOffset) {
+        long firstOffset = -1;
+        long expectedNext = logEndOffset;
+        long maxTimestamp = RecordBatch.NO_TIMESTAMP;
+        int validBytes = 0;
+        int recordCount = 0;
+        for (MutableRecordBatch batch : records.batches()) {
+            if (batch.magic() != RecordBatch.MAGIC_VALUE_V2 || batch.baseOffset() < expectedNext) {
+                throw new InvalidRecordException("Replicated batch at " + batch.baseOffset() + " to " + tp
+                    + " is not a magic v2 batch at or after offset " + expectedNext);
+            }
+            if (!batch.isValid()) {
+                throw new CorruptRecordException("Replicated batch at " + batch.baseOffset() + " to " + tp
+                    + " fails its CRC-32C check");
+            }
+            firstOffset = firstOffset < 0 ? batch.baseOffset() : firstOffset;
+            expectedNext = batch.nextOffset();
+            maxTimestamp = Math.max(maxTimestamp, batch.maxTimestamp());
+            validBytes += batch.sizeInBytes();
+            recordCount += batch.countOrNull();
+        }
+        return new Replicated(firstOffset, expectedNext - 1, maxTimestamp, validBytes, recordCount);
     }
 }

@@ -26,6 +26,7 @@ final class LeaderEpochCache {
 
     private final Path file;
     private final TreeMap<Integer, Long> epochs = new TreeMap<>();
+    private boolean loadedFromFile;
 
     private LeaderEpochCache(Path file) {
         this.file = file;
@@ -38,12 +39,18 @@ final class LeaderEpochCache {
         if (lines.isPresent()) {
             try {
                 cache.parse(lines.get());
+                cache.loadedFromFile = true;
             } catch (RuntimeException malformed) {
                 // A torn or foreign file: rebuild from the batches instead of trusting part of it.
                 cache.epochs.clear();
             }
         }
         return cache;
+    }
+
+    /** False when the checkpoint was missing or malformed, so the epochs must come from the batches. */
+    boolean loadedFromFile() {
+        return loadedFromFile;
     }
 
     private void parse(List<String> lines) {
@@ -135,6 +142,12 @@ final class LeaderEpochCache {
         }
         older.forEach(epochs::remove);
         epochs.put(covering.getKey(), startOffset);
+        persist();
+    }
+
+    /** Forgets every epoch and persists the empty list. */
+    synchronized void clear() throws IOException {
+        epochs.clear();
         persist();
     }
 

@@ -125,7 +125,10 @@ public final class LogConfig {
     private final boolean uncleanLeaderElectionEnable;
 
     private LogConfig(Map<String, Object> parsed) {
-        this.values = Collections.unmodifiableMap(parsed);
+        Map<String, Object> visible = new HashMap<>(parsed);
+        // The internal knob is for tests; an unset one would show up as a null value.
+        visible.remove(INTERNAL_SEGMENT_BYTES_CONFIG, null);
+        this.values = Collections.unmodifiableMap(visible);
         Integer internalSegmentBytes = (Integer) parsed.get(INTERNAL_SEGMENT_BYTES_CONFIG);
         this.segmentBytes = internalSegmentBytes != null
             ? internalSegmentBytes : (Integer) parsed.get(TopicConfig.SEGMENT_BYTES_CONFIG);

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableMap;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.TreeSet;
@@ -114,7 +115,10 @@ final class LogLoader {
                 LogSegment.open(dir, logStartOffset, config, now, rollJitterMs(config), true));
             logEndOffset = logStartOffset;
         }
-        if (epochsAssigned[0]) {
+        if (!epochCache.loadedFromFile()) {
+            assignEpochsFromBatches(epochCache, segments);
+        }
+        if (epochsAssigned[0] || !epochCache.loadedFromFile()) {
             epochCache.persist();
         }
         epochCache.truncateFromEnd(logEndOffset);
@@ -184,9 +188,18 @@ final class LogLoader {
         }
     }
 
-    private static void rebuildProducerState(ProducerStateManager producerState,
-                                             ConcurrentSkipListMap<Long, LogSegment> segments,
-                                             long logEndOffset) throws IOException {
+    /** Reads every batch header for its leader epoch; only when the checkpoint was lost. */
+    private static void assignEpochsFromBatches(LeaderEpochCache epochCache, NavigableMap<Long, LogSegment> segments) {
+        for (LogSegment segment : segments.values()) {
+            for (FileChannelRecordBatch batch : segment.records().batches()) {
+                epochCache.assign(batch.partitionLeaderEpoch(), batch.baseOffset());
+            }
+        }
+    }
+
+    /** Loads the newest usable snapshot and replays the batch headers after it. */
+    static void rebuildProducerState(ProducerStateManager producerState, NavigableMap<Long, LogSegment> segments,
+                                     long logEndOffset) throws IOException {
         Optional<Long> snapshot = producerState.loadLatestSnapshot(logEndOffset);
         long from = snapshot.orElse(segments.firstKey());
         if (snapshot.isEmpty()) {

@@ -12,7 +12,10 @@ import org.apache.kafka.common.record.internal.FileLogInputStream.FileChannelRec
 import org.apache.kafka.common.record.internal.FileRecords;
 import org.apache.kafka.common.record.internal.FileRecords.LogOffsetPosition;
 import org.apache.kafka.common.record.internal.MemoryRecords;
+import org.apache.kafka.common.record.internal.MutableRecordBatch;
 import org.apache.kafka.common.record.internal.RecordBatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One segment of a partition's log: the file {@code <base>.log} of magic-v2 batches back to back
@@ -45,6 +48,8 @@ final class LogSegment implements Closeable {
 
     /** Kafka's largest decompressed batch, the bound when a read must open a compressed batch. */
     private static final int MAX_DECOMPRESSED_BYTES = Integer.MAX_VALUE - 8;
+
+    private static final Logger LOG = LoggerFactory.getLogger(LogSegment.class);
 
     private final long baseOffset;
     private final FileRecords log;
@@ -153,31 +158,61 @@ final class LogSegment implements Closeable {
     }
 
     /**
-     * Appends one batch whose offsets were already assigned.
+     * Appends batches whose offsets were already assigned, in one write.
      *
-     * @param lastOffset the batch's last offset
-     * @param maxTimestamp the batch's largest timestamp
+     * @param records one batch from a producer, or several from a leader when replicating
      */
-    void append(long lastOffset, long maxTimestamp, MemoryRecords records, int indexIntervalBytes, long nowMs)
-        throws IOException {
+    void append(MemoryRecords records, int indexIntervalBytes, long nowMs) throws IOException {
         int position = log.sizeInBytes();
         if (position == 0) {
             rollBaseTimeMs = nowMs;
         }
         // Data first, then index entries: an entry must never point past the published file size.
         log.append(records);
-        if (bytesSinceLastIndexEntry > indexIntervalBytes) {
+        for (MutableRecordBatch batch : records.batches()) {
+            track(batch.lastOffset(), batch.maxTimestamp(), position, batch.sizeInBytes(), indexIntervalBytes);
+            position += batch.sizeInBytes();
+        }
+    }
+
+    /** Adds index entries for a batch now in the file and folds it into the largest timestamp. */
+    private void track(long lastOffset, long maxTimestamp, int position, int size, int indexIntervalBytes) {
+        // A full index only makes lookups scan further; the roll check before the next append
+        // sees it full and starts a new segment.
+        if (bytesSinceLastIndexEntry > indexIntervalBytes && !offsetIndex.isFull() && !timeIndex.isFull()) {
             offsetIndex.append(lastOffset, position);
             timeIndex.maybeAppend(Math.max(maxTimestamp, maxTimestampSoFar),
                 maxTimestamp > maxTimestampSoFar ? lastOffset : offsetOfMaxTimestampSoFar, false);
             bytesSinceLastIndexEntry = 0;
         }
-        bytesSinceLastIndexEntry += records.sizeInBytes();
+        bytesSinceLastIndexEntry += size;
         if (maxTimestamp > maxTimestampSoFar) {
             // Offset first: a reader that sees the new timestamp must also see its offset.
             offsetOfMaxTimestampSoFar = lastOffset;
             maxTimestampSoFar = maxTimestamp;
         }
+    }
+
+    /**
+     * Removes the batch holding {@code offset} (or the first batch after it) and everything
+     * after it, with their index entries.
+     *
+     * @return the number of bytes removed
+     */
+    int truncateTo(long offset) throws IOException {
+        LogOffsetPosition start = translateOffset(offset);
+        if (start == null) {
+            return 0;
+        }
+        int removed = log.sizeInBytes() - start.position;
+        log.truncateTo(start.position);
+        offsetIndex.truncateTo(offset);
+        timeIndex.truncateTo(offset);
+        maxTimestampSoFar = RecordBatch.NO_TIMESTAMP;
+        offsetOfMaxTimestampSoFar = baseOffset;
+        loadMaxTimestampFromBatches();
+        bytesSinceLastIndexEntry = 0;
+        return removed;
     }
 
     /** The batch holding {@code offset}, or the first batch after it; null when the segment has neither. */
@@ -313,21 +348,10 @@ final class LogSegment implements Closeable {
                 if (!isWellFormed(batch, expectedNext)) {
                     break;
                 }
-                if (bytesSinceLastIndexEntry > indexIntervalBytes) {
-                    if (offsetIndex.isFull() || timeIndex.isFull()) {
-                        growIndexes();
-                    }
-                    offsetIndex.append(batch.lastOffset(), validBytes);
-                    timeIndex.maybeAppend(Math.max(batch.maxTimestamp(), maxTimestampSoFar),
-                        batch.maxTimestamp() > maxTimestampSoFar ? batch.lastOffset() : offsetOfMaxTimestampSoFar,
-                        false);
-                    bytesSinceLastIndexEntry = 0;
+                if (bytesSinceLastIndexEntry > indexIntervalBytes && (offsetIndex.isFull() || timeIndex.isFull())) {
+                    growIndexes();
                 }
-                if (batch.maxTimestamp() > maxTimestampSoFar) {
-                    offsetOfMaxTimestampSoFar = batch.lastOffset();
-                    maxTimestampSoFar = batch.maxTimestamp();
-                }
-                bytesSinceLastIndexEntry += batch.sizeInBytes();
+                track(batch.lastOffset(), batch.maxTimestamp(), validBytes, batch.sizeInBytes(), indexIntervalBytes);
                 validBytes += batch.sizeInBytes();
                 expectedNext = batch.nextOffset();
                 onValidBatch.accept(batch);
@@ -391,11 +415,35 @@ final class LogSegment implements Closeable {
         timeIndex.renameTo(timeIndex.file().resolveSibling(timeIndex.file().getFileName() + DELETED_SUFFIX));
     }
 
+    /**
+     * Renames the files to {@code .deleted} now and removes them after {@code delayMs}; until
+     * then the open file keeps serving reads that already hold a slice of it.
+     */
+    void deleteLater(Scheduler scheduler, long delayMs) throws IOException {
+        renameToDeleted();
+        scheduler.schedule("delete-" + log.file().getName(), () -> {
+            try {
+                closeAndDelete();
+            } catch (IOException e) {
+                LOG.warn("Could not delete the files of {}", log.file(), e);
+            }
+        }, delayMs);
+    }
+
     /** Closes the file and removes all three files from disk. */
     void closeAndDelete() throws IOException {
         log.deleteIfExists();
         offsetIndex.deleteIfExists();
         timeIndex.deleteIfExists();
+    }
+
+    /** Closes the file as is, without trimming; the mapped indexes are left to the garbage collector. */
+    void closeHandlers() {
+        try {
+            log.close();
+        } catch (IOException e) {
+            LOG.warn("Could not close {}", log.file(), e);
+        }
     }
 
     @Override

@@ -119,6 +119,14 @@ abstract class MappedIndex implements Closeable {
         resetLast();
     }
 
+    /** Keeps the first {@code count} entries; the file keeps its size. */
+    protected final void truncateToEntries(int count) {
+        if (count < entries()) {
+            entries = count;
+            resetLast();
+        }
+    }
+
     /** Subclasses forget their cached last entry. */
     protected abstract void resetLast();
 

@@ -58,6 +58,11 @@ final class OffsetIndex extends MappedIndex {
         return new Entry(baseOffset + buf.getInt(slot * ENTRY_SIZE), buf.getInt(slot * ENTRY_SIZE + 4));
     }
 
+    /** Drops the entries at or above {@code offset}. */
+    void truncateTo(long offset) {
+        truncateToEntries(largestSlotAtMost(buffer(), entries(), offset - 1) + 1);
+    }
+
     @Override
     protected long keyAt(MappedByteBuffer buf, int slot) {
         return baseOffset + buf.getInt(slot * ENTRY_SIZE);

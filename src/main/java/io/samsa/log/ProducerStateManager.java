@@ -173,6 +173,13 @@ public final class ProducerStateManager {
         }
     }
 
+    /** Removes every snapshot, for a log that restarts empty. */
+    void deleteAllSnapshots() throws IOException {
+        for (Path snapshot : listSnapshots().values()) {
+            Files.deleteIfExists(snapshot);
+        }
+    }
+
     private TreeMap<Long, Path> listSnapshots() throws IOException {
         TreeMap<Long, Path> snapshots = new TreeMap<>();
         try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir, "*" + SNAPSHOT_SUFFIX)) {

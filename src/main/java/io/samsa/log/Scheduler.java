@@ -1,5 +1,6 @@
 package io.samsa.log;
 
+import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
@@ -20,8 +21,28 @@ public interface Scheduler {
         return (name, task, delayMs) -> task.run();
     }
 
+    /**
+     * One daemon thread shared by every log opened without a scheduler of its own; started on
+     * first use.
+     */
+    static Scheduler shared() {
+        return SharedScheduler.INSTANCE;
+    }
+
     /** Adapts an executor the broker already runs. */
     static Scheduler of(ScheduledExecutorService executor) {
         return (name, task, delayMs) -> executor.schedule(task, delayMs, TimeUnit.MILLISECONDS);
+    }
+
+    /** Holder so the thread starts only when {@link #shared()} is first called. */
+    final class SharedScheduler {
+        private static final Scheduler INSTANCE = of(Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "samsa-log-scheduler");
+            thread.setDaemon(true);
+            return thread;
+        }));
+
+        private SharedScheduler() {
+        }
     }
 }

@@ -87,6 +87,16 @@ final class TimeIndex extends MappedIndex {
         return new Entry(buf.getLong(slot * ENTRY_SIZE), baseOffset + buf.getInt(slot * ENTRY_SIZE + 8));
     }
 
+    /** Drops the entries whose offset is at or above {@code offset}. */
+    void truncateTo(long offset) {
+        MappedByteBuffer buf = buffer();
+        int keep = entries();
+        while (keep > 0 && baseOffset + buf.getInt((keep - 1) * ENTRY_SIZE + 8) >= offset) {
+            keep--;
+        }
+        truncateToEntries(keep);
+    }
+
     @Override
     protected long keyAt(MappedByteBuffer buf, int slot) {
         return buf.getLong(slot * ENTRY_SIZE);

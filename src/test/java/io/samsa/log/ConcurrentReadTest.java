@@ -37,11 +37,15 @@ class ConcurrentReadTest {
             for (int r = 0; r < 3; r++) {
                 results.add(readers.submit(() -> tailUntilDone(log, done)));
             }
-            for (int i = 0; i < 2000; i++) {
-                log.appendAsLeader(Batches.batch(i % 2 == 0 ? CompressionType.NONE : CompressionType.LZ4, NOW,
-                    "v" + i, 1 + i % 5), 0);
+            try {
+                for (int i = 0; i < 2000; i++) {
+                    log.appendAsLeader(Batches.batch(i % 2 == 0 ? CompressionType.NONE : CompressionType.LZ4, NOW,
+                        "v" + i, 1 + i % 5), 0);
+                }
+            } finally {
+                // Readers stop once they caught up with a writer that is done, even a failed one.
+                done.set(true);
             }
-            done.set(true);
             for (Future<Long> result : results) {
                 assertThat(result.get(30, TimeUnit.SECONDS)).isEqualTo(log.logEndOffset());
             }
@@ -55,7 +59,7 @@ class ConcurrentReadTest {
     /** Follows the log like a consumer; returns the offset reached once the writer is done. */
     private static long tailUntilDone(Log log, AtomicBoolean done) {
         long next = 0;
-        while (true) {
+        while (!Thread.currentThread().isInterrupted()) {
             boolean finished = done.get();
             LogReadInfo read = log.read(next, 700, Long.MAX_VALUE, true);
             for (RecordBatch batch : read.records().batches()) {
@@ -67,5 +71,6 @@ class ConcurrentReadTest {
                 return next;
             }
         }
+        return next;
     }
 }

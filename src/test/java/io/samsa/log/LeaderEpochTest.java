@@ -86,15 +86,26 @@ class LeaderEpochTest {
     }
 
     @Test
-    void epochsAreRebuiltFromBatchesWhenCheckpointIsLost() throws Exception {
+    void epochsAreRebuiltFromBatchesWhenCheckpointIsLostEvenAfterCleanShutdown() throws Exception {
         log.close();
         Files.delete(dir.resolve(LeaderEpochCache.FILE_NAME));
-        Files.delete(dir.resolve(Log.CLEAN_SHUTDOWN_FILE));
 
         log = Log.open(dir, TP, LogConfig.fromMap(Map.of()), time, Scheduler.immediate());
 
         assertThat(List.of(log.endOffsetForEpoch(1), log.endOffsetForEpoch(3), log.endOffsetForEpoch(5)))
             .containsExactly(java.util.Optional.of(new EpochEndOffset(1, 2)),
                 java.util.Optional.of(new EpochEndOffset(3, 5)), java.util.Optional.of(new EpochEndOffset(5, 7)));
+    }
+
+    @Test
+    void malformedCheckpointIsRebuiltFromBatches() throws Exception {
+        log.close();
+        Files.writeString(dir.resolve(LeaderEpochCache.FILE_NAME), "0\n3\n1 0\n");
+
+        log = Log.open(dir, TP, LogConfig.defaults(), time, Scheduler.immediate());
+
+        assertThat(log.endOffsetForEpoch(3)).contains(new EpochEndOffset(3, 5));
+        assertThat(Files.readAllLines(dir.resolve(LeaderEpochCache.FILE_NAME)))
+            .containsExactly("0", "3", "1 0", "3 2", "5 5");
     }
 }

@@ -31,7 +31,8 @@ class LogConfigTest {
         assertThat(config.cleanupPolicyDelete()).isTrue();
         assertThat(config.cleanupPolicyCompact()).isFalse();
         assertThat(config.values()).containsEntry(TopicConfig.COMPRESSION_TYPE_CONFIG, "producer")
-            .containsEntry(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, 1);
+            .containsEntry(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, 1)
+            .doesNotContainKey(LogConfig.INTERNAL_SEGMENT_BYTES_CONFIG);
     }
 
     @Test

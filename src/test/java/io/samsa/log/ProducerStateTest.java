@@ -141,19 +141,18 @@ class ProducerStateTest {
         log.appendAsLeader(idempotent(PID, (short) 0, 0, NOW, 3), 0);
         log.appendAsLeader(idempotent(PID, (short) 0, 3, NOW, 3), 0);
         log.flush();
-        // Simulate kill -9: a second instance opens the same files without close().
+        log.closeHandlers();
+
         Log recovered = reopen();
-        try {
-            LogAppendInfo retry = recovered.appendAsLeader(idempotent(PID, (short) 0, 3, NOW, 3), 0);
-            assertThat(retry.duplicate()).isTrue();
-            assertThat(retry.firstOffset()).isEqualTo(3);
-            assertThat(recovered.appendAsLeader(idempotent(PID, (short) 0, 6, NOW, 1), 0).firstOffset())
-                .isEqualTo(6);
-            assertThat(offsets(recovered.read(0, 1 << 20, Long.MAX_VALUE, false).records()))
-                .containsExactly(0L, 1L, 2L, 3L, 4L, 5L, 6L);
-        } finally {
-            recovered.close();
-        }
+        log = recovered;
+
+        LogAppendInfo retry = recovered.appendAsLeader(idempotent(PID, (short) 0, 3, NOW, 3), 0);
+        assertThat(retry.duplicate()).isTrue();
+        assertThat(retry.firstOffset()).isEqualTo(3);
+        assertThat(recovered.appendAsLeader(idempotent(PID, (short) 0, 6, NOW, 1), 0).firstOffset())
+            .isEqualTo(6);
+        assertThat(offsets(recovered.read(0, 1 << 20, Long.MAX_VALUE, false).records()))
+            .containsExactly(0L, 1L, 2L, 3L, 4L, 5L, 6L);
     }
 
     @Test
@@ -182,17 +181,17 @@ class ProducerStateTest {
         }
         assertThat(Files.exists(dir.resolve(LogSegment.fileName(4, ProducerStateManager.SNAPSHOT_SUFFIX)))).isTrue();
 
+        log.closeHandlers();
+
         Log recovered = Log.open(dir, TP, config, time, Scheduler.immediate());
-        try {
-            assertThat(recovered.appendAsLeader(idempotent(PID, (short) 0, 4, NOW, 1), 0))
-                .satisfies(info -> {
-                    assertThat(info.duplicate()).isTrue();
-                    assertThat(info.firstOffset()).isEqualTo(4);
-                });
-            assertThat(recovered.appendAsLeader(idempotent(PID, (short) 0, 1, NOW, 1), 0).firstOffset()).isEqualTo(1);
-            assertThat(recovered.appendAsLeader(idempotent(PID, (short) 0, 5, NOW, 1), 0).firstOffset()).isEqualTo(5);
-        } finally {
-            recovered.close();
-        }
+        log = recovered;
+
+        assertThat(recovered.appendAsLeader(idempotent(PID, (short) 0, 4, NOW, 1), 0))
+            .satisfies(info -> {
+                assertThat(info.duplicate()).isTrue();
+                assertThat(info.firstOffset()).isEqualTo(4);
+            });
+        assertThat(recovered.appendAsLeader(idempotent(PID, (short) 0, 1, NOW, 1), 0).firstOffset()).isEqualTo(1);
+        assertThat(recovered.appendAsLeader(idempotent(PID, (short) 0, 5, NOW, 1), 0).firstOffset()).isEqualTo(5);
     }
 }

@@ -38,6 +38,7 @@ class RecoveryPropertyTest {
                 batchEnds.add(new long[] {log.size(), info.lastOffset() + 1});
             }
             long cut = log.size() * cutPercent / 100;
+            log.closeHandlers();
             try (FileChannel channel = FileChannel.open(dir.resolve(LogSegment.fileName(0, LogSegment.LOG_SUFFIX)),
                 StandardOpenOption.WRITE)) {
                 channel.truncate(cut);
@@ -60,7 +61,6 @@ class RecoveryPropertyTest {
             }
             assertThat(recovered.appendAsLeader(Batches.batch(NOW, "next", 1), 0).firstOffset()).isEqualTo(expectedEnd);
             recovered.close();
-            log.close();
         } finally {
             Utils.delete(dir.toFile());
         }

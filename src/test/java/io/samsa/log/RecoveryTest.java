@@ -32,6 +32,10 @@ class RecoveryTest {
     private Log log;
 
     private Log open(Map<String, ?> overrides) throws Exception {
+        if (log != null) {
+            // Reopening an open log stands for a restart after kill -9.
+            log.closeHandlers();
+        }
         log = Log.open(dir, TP, LogConfig.fromMap(overrides), time, Scheduler.immediate());
         return log;
     }

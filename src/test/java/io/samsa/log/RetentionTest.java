@@ -7,11 +7,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.OffsetOutOfRangeException;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -149,10 +151,9 @@ class RetentionTest {
         // A read at the new start returns the whole batch holding it.
         assertThat(offsets(log.read(3, 1000, Long.MAX_VALUE, false).records())).startsWith(3L);
 
-        Log crashed = log;
-        log = Log.open(dir, TP, crashed.config(), time, scheduler);
+        log.closeHandlers();
+        log = Log.open(dir, TP, log.config(), time, scheduler);
         assertThat(log.logStartOffset()).isEqualTo(3);
-        crashed.close();
     }
 
     @Test
@@ -177,5 +178,28 @@ class RetentionTest {
 
         assertThat(Files.exists(dir)).isFalse();
         log = null;
+    }
+
+    @Test
+    void logOpenedWithoutSchedulerDeletesExpiredFilesInTheBackground() throws Exception {
+        Path partition = dir.resolve("background-0");
+        Log background = Log.open(partition, TP, LogConfig.fromMap(Map.of(
+            LogConfig.INTERNAL_SEGMENT_BYTES_CONFIG, BATCH_BYTES * 2, TopicConfig.RETENTION_MS_CONFIG, 1000L,
+            TopicConfig.FILE_DELETE_DELAY_MS_CONFIG, 0L)), time);
+        try {
+            for (int i = 0; i < 6; i++) {
+                background.appendAsLeader(batch(NOW, "x", 1), 0);
+            }
+            time.advance(60_000);
+
+            assertThat(background.deleteExpiredSegments()).isEqualTo(3);
+
+            Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                assertThat(Files.list(partition).map(p -> p.getFileName().toString()))
+                    .noneMatch(name -> name.endsWith(LogSegment.DELETED_SUFFIX)));
+            assertThat(background.segmentBaseOffsets()).containsExactly(6L);
+        } finally {
+            background.close();
+        }
     }
 }
