@@ -1,5 +1,6 @@
 package io.samsa.protocol;
 
+import io.samsa.metadata.ClusterInfo;
 import io.samsa.metadata.Controller;
 import io.samsa.partition.Partition;
 import io.samsa.partition.PartitionManager;
@@ -34,14 +35,20 @@ public final class BrokerInfoHandlers {
     private long nextProducerId = 0;
     private long producerIdBlockEnd = 0;
 
-    BrokerInfoHandlers(RequestDispatcher dispatcher, Controller controller, PartitionManager partitions) {
+    private final ClusterInfo cluster;
+    private final int nodeId;
+
+    BrokerInfoHandlers(RequestDispatcher dispatcher, Controller controller, PartitionManager partitions,
+                       ClusterInfo cluster, int nodeId) {
         this.dispatcher = dispatcher;
+        this.cluster = cluster;
+        this.nodeId = nodeId;
         this.controller = controller;
         this.partitions = partitions;
     }
 
     public void registerWith(RequestDispatcher dispatcher) {
-        dispatcher.register(ApiKeys.API_VERSIONS, 0, 4, this::apiVersions);
+        dispatcher.register(ApiKeys.API_VERSIONS, 0, 5, this::apiVersions);
         dispatcher.register(ApiKeys.DESCRIBE_LOG_DIRS, 1, 5, this::describeLogDirs);
         dispatcher.register(ApiKeys.INIT_PRODUCER_ID, 0, 5, this::initProducerId);
     }
@@ -51,6 +58,13 @@ public final class BrokerInfoHandlers {
             && SOFTWARE_FIELD.matcher(request.clientSoftwareVersion()).matches())) {
             return CompletableFuture.completedFuture(new ApiVersionsResponseData()
                 .setErrorCode(Errors.INVALID_REQUEST.code()).setApiKeys(dispatcher.supportedVersions()));
+        }
+        // KIP-1242: a client that meant another cluster or node must bootstrap again.
+        boolean otherCluster = request.clusterId() != null && !request.clusterId().equals(cluster.clusterId());
+        boolean otherNode = request.nodeId() >= 0 && request.nodeId() != nodeId;
+        if (otherCluster || otherNode) {
+            return CompletableFuture.completedFuture(new ApiVersionsResponseData()
+                .setErrorCode(Errors.REBOOTSTRAP_REQUIRED.code()).setApiKeys(dispatcher.supportedVersions()));
         }
         return CompletableFuture.completedFuture(new ApiVersionsResponseData()
             .setErrorCode(Errors.NONE.code())

@@ -14,7 +14,7 @@ public final class Handlers {
                                            PartitionManager partitions) {
         RequestDispatcher dispatcher = new RequestDispatcher();
         ConfigDescriber describer = new ConfigDescriber(config, nodeId, partitions::topicDefaults);
-        new BrokerInfoHandlers(dispatcher, controller, partitions).registerWith(dispatcher);
+        new BrokerInfoHandlers(dispatcher, controller, partitions, cluster, nodeId).registerWith(dispatcher);
         new MetadataHandlers(controller, cluster, config).registerWith(dispatcher);
         new TopicAdminHandlers(controller, describer).registerWith(dispatcher);
         new ProduceHandler(controller, partitions).registerWith(dispatcher);
