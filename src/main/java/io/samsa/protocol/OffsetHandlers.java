@@ -51,11 +51,15 @@ public final class OffsetHandlers {
             for (ListOffsetsRequestData.ListOffsetsPartition p : topic.partitions()) {
                 TopicPartition tp = new TopicPartition(topic.name(), p.partitionIndex());
                 ListOffsetsPartitionResponse result = new ListOffsetsPartitionResponse()
-                    .setPartitionIndex(p.partitionIndex()).setTimestamp(-1).setOffset(-1).setLeaderEpoch(-1);
+                    .setPartitionIndex(p.partitionIndex()).setTimestamp(-1).setOffset(-1);
                 if (!seen.add(tp)) {
                     result.setErrorCode(Errors.INVALID_REQUEST.code());
                 } else {
                     listOffset(tp, p, request.isolationLevel(), result);
+                }
+                if (context.apiVersion() < 4) {
+                    // The leader epoch joined the response in v4; older versions cannot carry it.
+                    result.setLeaderEpoch(-1);
                 }
                 topicResponse.partitions().add(result);
             }

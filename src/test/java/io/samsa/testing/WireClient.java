@@ -64,6 +64,26 @@ public final class WireClient implements AutoCloseable {
         return (R) receive(request.apiKey(), version, id);
     }
 
+    /** Sends a message body at any version, bypassing the request builders' own checks. */
+    public AbstractResponse sendData(ApiKeys api, short version, org.apache.kafka.common.protocol.ApiMessage data) {
+        int id = correlationId++;
+        RequestHeader header = new RequestHeader(api, version, "wire-test", id);
+        ByteBuffer body = org.apache.kafka.common.protocol.MessageUtil.toByteBufferAccessor(data, version).buffer();
+        org.apache.kafka.common.protocol.ObjectSerializationCache cache = new org.apache.kafka.common.protocol.ObjectSerializationCache();
+        int headerSize = header.data().size(cache, header.headerVersion());
+        ByteBuffer frame = ByteBuffer.allocate(4 + headerSize + body.remaining());
+        frame.putInt(headerSize + body.remaining());
+        header.data().write(new org.apache.kafka.common.protocol.ByteBufferAccessor(frame), cache, header.headerVersion());
+        frame.put(body);
+        try {
+            out.write(frame.array());
+            out.flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return receive(api, version, id);
+    }
+
     /** Writes a request without waiting; returns its correlation id. */
     public int sendOnly(AbstractRequest request) {
         int id = correlationId++;
