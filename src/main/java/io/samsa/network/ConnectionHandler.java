@@ -38,6 +38,8 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     private final ArrayDeque<Slot> inFlight = new ArrayDeque<>();
     private ChannelHandlerContext ctx;
     private InetSocketAddress remote;
+    /** Set once the connection is being closed for a bad request; nothing more is read or answered. */
+    private boolean closing;
 
     ConnectionHandler(RequestDispatcher dispatcher, String listenerName) {
         this.dispatcher = dispatcher;
@@ -54,12 +56,19 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         ByteBuf frame = (ByteBuf) msg;
+        if (closing) {
+            // Frames that arrived with or after a bad one are never handled: a closed connection is closed.
+            frame.release();
+            return;
+        }
         CompletableFuture<Response> future;
         try {
             future = dispatcher.dispatch(frame.nioBuffer(), listenerName, remote);
         } catch (MalformedRequestException e) {
-            log.warn("Closing connection from {}: {}", remote, e.getMessage());
-            ctx.close();
+            closeBecause(e.getMessage(), null);
+            return;
+        } catch (RuntimeException e) {
+            closeBecause("cannot handle request", e);
             return;
         } finally {
             frame.release();
@@ -80,9 +89,11 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void complete(Slot slot, Response response, Throwable failure) {
+        if (closing) {
+            return;
+        }
         if (failure != null) {
-            log.error("Closing connection from {}: request failed", remote, failure);
-            ctx.close();
+            closeBecause("request failed", failure);
             return;
         }
         slot.response = response;
@@ -91,7 +102,9 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         while (!inFlight.isEmpty() && inFlight.peekFirst().done) {
             Slot head = inFlight.pollFirst();
             if (head.response != null && ctx.channel().isActive()) {
-                write(head.response);
+                if (!write(head.response)) {
+                    return;
+                }
                 wrote = true;
             }
         }
@@ -103,7 +116,8 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
-    private void write(Response response) {
+    /** Writes one response; false when it could not be encoded and the connection is closing. */
+    private boolean write(Response response) {
         ObjectSerializationCache cache = new ObjectSerializationCache();
         ResponseHeader header = new ResponseHeader(response.correlationId(), response.headerVersion());
         int headerSize = header.data().size(cache, response.headerVersion());
@@ -118,18 +132,37 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
             parts = writer.finish();
         } catch (RuntimeException e) {
             writer.releaseAll();
-            log.error("Closing connection from {}: cannot encode {}", remote, response.body().getClass().getSimpleName(), e);
-            ctx.close();
-            return;
+            closeBecause("cannot encode " + response.body().getClass().getSimpleName(), e);
+            return false;
         }
         for (Object part : parts) {
             ctx.write(part, ctx.voidPromise());
         }
+        return true;
+    }
+
+    /** Closes the connection with one WARN line; later frames and responses of this connection are dropped. */
+    private void closeBecause(String reason, Throwable cause) {
+        if (closing) {
+            return;
+        }
+        closing = true;
+        if (cause == null) {
+            log.warn("Closing connection from {}: {}", remote, reason);
+        } else {
+            log.warn("Closing connection from {}: {}", remote, reason, cause);
+        }
+        ctx.channel().config().setAutoRead(false);
+        ctx.close();
     }
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
         if (evt instanceof IdleStateEvent) {
+            if (!inFlight.isEmpty()) {
+                // Waiting for our own answer (a long-poll fetch) is not the client being idle.
+                return;
+            }
             log.debug("Closing connection from {}: idle longer than connections.max.idle.ms", remote);
             ctx.close();
             return;
@@ -141,9 +174,9 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         if (cause instanceof IOException) {
             log.debug("Connection from {} failed: {}", remote, cause.toString());
+            ctx.close();
         } else {
-            log.warn("Closing connection from {} after an error", remote, cause);
+            closeBecause("unexpected error", cause);
         }
-        ctx.close();
     }
 }

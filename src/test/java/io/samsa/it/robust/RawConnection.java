@@ -1,6 +1,10 @@
 package io.samsa.it.robust;
 
+import org.apache.kafka.common.message.CreateTopicsRequestData;
+import org.apache.kafka.common.message.CreateTopicsResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.requests.CreateTopicsResponse;
 import org.apache.kafka.common.protocol.ApiMessage;
 import org.apache.kafka.common.protocol.ByteBufferAccessor;
 import org.apache.kafka.common.protocol.ObjectSerializationCache;
@@ -19,6 +23,7 @@ import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.Map;
 
 /**
  * A Kafka connection on a plain socket, for tests that must control every byte on the wire: requests are
@@ -141,6 +146,21 @@ public final class RawConnection implements AutoCloseable {
             return false;
         } catch (EOFException | SocketException e) {
             return true;
+        }
+    }
+
+    /** Creates a topic with CreateTopics v7 and checks that it was created. */
+    public void createTopic(String name, int partitions, Map<String, String> configs) throws IOException {
+        CreateTopicsRequestData create = new CreateTopicsRequestData().setTimeoutMs(10_000);
+        CreateTopicsRequestData.CreatableTopic topic = new CreateTopicsRequestData.CreatableTopic()
+            .setName(name).setNumPartitions(partitions).setReplicationFactor((short) 1);
+        configs.forEach((k, v) -> topic.configs().add(new CreateTopicsRequestData.CreatableTopicConfig().setName(k).setValue(v)));
+        create.topics().add(topic);
+        sendFrame(frame(ApiKeys.CREATE_TOPICS, create, (short) 7, Integer.MAX_VALUE));
+        CreateTopicsResponseData response = ((CreateTopicsResponse) receive(ApiKeys.CREATE_TOPICS, (short) 7).body()).data();
+        short error = response.topics().find(name).errorCode();
+        if (error != Errors.NONE.code()) {
+            throw new IllegalStateException("Cannot create " + name + ": " + Errors.forCode(error));
         }
     }
 
