@@ -11,6 +11,7 @@ import org.apache.kafka.common.protocol.ObjectSerializationCache;
 import org.apache.kafka.common.requests.ResponseHeader;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -56,7 +57,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         ByteBuf frame = (ByteBuf) msg;
-        if (closing) {
+        if (closing || !ctx.channel().isActive()) {
             // Frames that arrived with or after a bad one are never handled: a closed connection is closed.
             frame.release();
             return;
@@ -65,15 +66,16 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         try {
             future = dispatcher.dispatch(frame.nioBuffer(), listenerName, remote);
         } catch (MalformedRequestException e) {
-            closeBecause(e.getMessage(), null);
+            frame.release();
+            closeBecause(Level.WARN, e.getMessage(), null);
             return;
         } catch (RuntimeException e) {
-            closeBecause("cannot handle request", e);
-            return;
-        } finally {
             frame.release();
+            closeBecause(Level.ERROR, "cannot handle request", e);
+            return;
         }
         if (future == null) {
+            frame.release();
             return;
         }
         Slot slot = new Slot();
@@ -82,9 +84,23 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
             ctx.channel().config().setAutoRead(false);
         }
         if (future.isDone()) {
-            complete(slot, future.getNow(null), null);
+            frame.release();
+            completeNow(slot, future);
         } else {
-            future.whenComplete((response, failure) -> ctx.executor().execute(() -> complete(slot, response, failure)));
+            // The parsed request may still point into the frame (record batches are slices), so the frame
+            // lives until the response is ready.
+            future.whenComplete((response, failure) -> ctx.executor().execute(() -> {
+                frame.release();
+                complete(slot, response, failure);
+            }));
+        }
+    }
+
+    private void completeNow(Slot slot, CompletableFuture<Response> future) {
+        try {
+            complete(slot, future.join(), null);
+        } catch (java.util.concurrent.CompletionException | java.util.concurrent.CancellationException e) {
+            complete(slot, null, e.getCause() != null ? e.getCause() : e);
         }
     }
 
@@ -93,7 +109,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         if (failure != null) {
-            closeBecause("request failed", failure);
+            closeBecause(Level.ERROR, "request failed", failure);
             return;
         }
         slot.response = response;
@@ -120,9 +136,13 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     private boolean write(Response response) {
         ObjectSerializationCache cache = new ObjectSerializationCache();
         ResponseHeader header = new ResponseHeader(response.correlationId(), response.headerVersion());
-        int headerSize = header.data().size(cache, response.headerVersion());
-        int bodySize = response.body().size(cache, response.apiVersion());
-        int total = headerSize + bodySize;
+        int total;
+        try {
+            total = header.data().size(cache, response.headerVersion()) + response.body().size(cache, response.apiVersion());
+        } catch (RuntimeException e) {
+            closeBecause(Level.ERROR, "cannot encode " + response.body().getClass().getSimpleName(), e);
+            return false;
+        }
         ResponseWriter writer = new ResponseWriter(ctx.alloc(), Math.min(4 + total, 64 * 1024));
         List<Object> parts;
         try {
@@ -132,7 +152,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
             parts = writer.finish();
         } catch (RuntimeException e) {
             writer.releaseAll();
-            closeBecause("cannot encode " + response.body().getClass().getSimpleName(), e);
+            closeBecause(Level.ERROR, "cannot encode " + response.body().getClass().getSimpleName(), e);
             return false;
         }
         for (Object part : parts) {
@@ -141,17 +161,16 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         return true;
     }
 
-    /** Closes the connection with one WARN line; later frames and responses of this connection are dropped. */
-    private void closeBecause(String reason, Throwable cause) {
+    /**
+     * Closes the connection with one log line: WARN when the client sent something we cannot answer, ERROR when
+     * the fault is ours (a handler or encoder failed). Later frames and responses of this connection are dropped.
+     */
+    private void closeBecause(Level level, String reason, Throwable cause) {
         if (closing) {
             return;
         }
         closing = true;
-        if (cause == null) {
-            log.warn("Closing connection from {}: {}", remote, reason);
-        } else {
-            log.warn("Closing connection from {}: {}", remote, reason, cause);
-        }
+        log.atLevel(level).setCause(cause).log("Closing connection from {}: {}", remote, reason);
         ctx.channel().config().setAutoRead(false);
         ctx.close();
     }
@@ -176,7 +195,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
             log.debug("Connection from {} failed: {}", remote, cause.toString());
             ctx.close();
         } else {
-            closeBecause("unexpected error", cause);
+            closeBecause(Level.ERROR, "unexpected error", cause);
         }
     }
 }

@@ -57,6 +57,9 @@ public final class OffsetHandlers {
                 } else {
                     listOffset(tp, p, request.isolationLevel(), result);
                 }
+                if (context.apiVersion() < 4) {
+                    result.setLeaderEpoch(-1); // not in the response before v4; a value there cannot be encoded
+                }
                 topicResponse.partitions().add(result);
             }
             response.topics().add(topicResponse);
