@@ -67,6 +67,22 @@ class ProduceValidationTest {
     }
 
     @Test
+    void batchWhoseSizeFieldOverrunsTheRequestIsRefusedWithCorruptMessage() throws Exception {
+        try (RawConnection connection = RawConnection.open(broker.port())) {
+            for (int size : new int[]{Integer.MAX_VALUE - 10, Integer.MAX_VALUE, 1 << 20, -5}) {
+                MemoryRecords records = records("size-" + size);
+                records.buffer().putInt(8, size);
+                assertThat(produce(connection, "corrupt", 0, records, (short) -1, 1)).as("batch size %d", size)
+                    .isEqualTo(Errors.CORRUPT_MESSAGE);
+            }
+            MemoryRecords cutShort = MemoryRecords.readableRecords(ByteBuffer.wrap(
+                java.util.Arrays.copyOf(records("cut").buffer().array(), 40)));
+            assertThat(produce(connection, "corrupt", 0, cutShort, (short) -1, 2)).isEqualTo(Errors.CORRUPT_MESSAGE);
+            assertThat(latestOffset(connection, "corrupt")).isZero();
+        }
+    }
+
+    @Test
     void batchLargerThanTopicMaxMessageBytesIsRefusedWithMessageTooLarge() throws Exception {
         MemoryRecords records = records("x".repeat(2 * MAX_MESSAGE_BYTES));
         try (RawConnection connection = RawConnection.open(broker.port())) {
