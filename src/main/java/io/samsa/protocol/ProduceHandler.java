@@ -17,11 +17,9 @@ import org.apache.kafka.common.protocol.ApiMessage;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.record.internal.MemoryRecords;
 import org.apache.kafka.common.record.internal.MutableRecordBatch;
-import org.apache.kafka.common.record.internal.Records;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.nio.ByteBuffer;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -89,12 +87,8 @@ public final class ProduceHandler {
             result.setErrorCode(Errors.INVALID_RECORD.code()).setErrorMessage("Produce request has no record batch");
             return;
         }
-        if (!wellFramed(records)) {
-            result.setErrorCode(Errors.CORRUPT_MESSAGE.code())
-                .setErrorMessage("Record batch sizes do not match the bytes of the produce request");
-            return;
-        }
         try {
+            ProducedRecords.validate(records);
             if (transactionalId != null || isTransactional(records)) {
                 result.setErrorCode(Errors.TRANSACTIONAL_ID_AUTHORIZATION_FAILED.code())
                     .setErrorMessage("Transactions are not supported by this broker yet");
@@ -116,27 +110,6 @@ public final class ProduceHandler {
             log.error("Produce to {} failed", tp, e);
             result.setErrorCode(Errors.KAFKA_STORAGE_ERROR.code()).setErrorMessage(e.getMessage());
         }
-    }
-
-    /**
-     * Whether the bytes are whole batches back to back. kafka-clients' batch iterator overflows on a size near
-     * {@code Integer.MAX_VALUE} (and skips a cut-off last batch), so sizes are checked before it runs.
-     */
-    static boolean wellFramed(MemoryRecords records) {
-        ByteBuffer buffer = records.buffer();
-        long position = buffer.position();
-        long end = buffer.limit();
-        while (position < end) {
-            if (end - position < Records.HEADER_SIZE_UP_TO_MAGIC) {
-                return false;
-            }
-            int batchSize = buffer.getInt((int) position + Records.SIZE_OFFSET);
-            if (batchSize < 0 || batchSize > end - position - Records.LOG_OVERHEAD) {
-                return false;
-            }
-            position += Records.LOG_OVERHEAD + (long) batchSize;
-        }
-        return true;
     }
 
     private static boolean isTransactional(MemoryRecords records) {

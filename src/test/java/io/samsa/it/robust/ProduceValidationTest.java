@@ -18,6 +18,7 @@ import org.apache.kafka.common.requests.ApiVersionsResponse;
 import org.apache.kafka.common.requests.ListOffsetsResponse;
 import org.apache.kafka.common.requests.ProduceResponse;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.utils.internals.Crc32C;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -78,6 +79,26 @@ class ProduceValidationTest {
             MemoryRecords cutShort = MemoryRecords.readableRecords(ByteBuffer.wrap(
                 java.util.Arrays.copyOf(records("cut").buffer().array(), 40)));
             assertThat(produce(connection, "corrupt", 0, cutShort, (short) -1, 2)).isEqualTo(Errors.CORRUPT_MESSAGE);
+            assertThat(latestOffset(connection, "corrupt")).isZero();
+        }
+    }
+
+    @Test
+    void batchWithMatchingCrcButUnreadableRecordsIsRefused() throws Exception {
+        try (RawConnection connection = RawConnection.open(broker.port())) {
+            MemoryRecords unknownCodec = records("codec");
+            unknownCodec.buffer().putShort(ATTRIBUTES_OFFSET, (short) 6);
+            MemoryRecords countTooHigh = records("count");
+            countTooHigh.buffer().putInt(RECORDS_COUNT_OFFSET, 2);
+            MemoryRecords recordLengthLies = records("length");
+            recordLengthLies.buffer().put(RECORDS_OFFSET, (byte) 0x7e); // zig-zag varint 63, more than the record holds
+            for (MemoryRecords records : List.of(unknownCodec, countTooHigh, recordLengthLies)) {
+                fixCrc(records);
+            }
+            assertThat(produce(connection, "corrupt", 0, unknownCodec, (short) -1, 1)).isEqualTo(Errors.CORRUPT_MESSAGE);
+            // kafka-clients' record reader (Kafka's broker uses the same) calls these records invalid rather than corrupt.
+            assertThat(produce(connection, "corrupt", 0, countTooHigh, (short) -1, 2)).isEqualTo(Errors.INVALID_RECORD);
+            assertThat(produce(connection, "corrupt", 0, recordLengthLies, (short) -1, 3)).isEqualTo(Errors.INVALID_RECORD);
             assertThat(latestOffset(connection, "corrupt")).isZero();
         }
     }
@@ -148,6 +169,18 @@ class ProduceValidationTest {
             assertThat(produce(connection, "acks-five", 0, records("v"), (short) -2, 2)).isEqualTo(Errors.INVALID_REQUIRED_ACKS);
             assertThat(latestOffset(connection, "acks-five")).isZero();
         }
+    }
+
+    private static final int CRC_OFFSET = 17;
+    private static final int ATTRIBUTES_OFFSET = 21;
+    private static final int RECORDS_COUNT_OFFSET = 57;
+    private static final int RECORDS_OFFSET = 61;
+
+    /** Recomputes a v2 batch's CRC-32C (over everything from the attributes on) after an edit. */
+    static void fixCrc(MemoryRecords records) {
+        ByteBuffer buffer = records.buffer();
+        long crc = Crc32C.compute(buffer, ATTRIBUTES_OFFSET, buffer.limit() - ATTRIBUTES_OFFSET);
+        buffer.putInt(CRC_OFFSET, (int) crc);
     }
 
     private static MemoryRecords records(String value) {

@@ -27,7 +27,9 @@ import org.apache.kafka.common.protocol.ApiMessage;
 import org.apache.kafka.common.record.internal.MemoryRecords;
 import org.apache.kafka.common.record.internal.SimpleRecord;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.requests.ProduceResponse;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.common.utils.internals.Crc32C;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -131,6 +133,42 @@ class RequestFuzzTest {
         assertThat(samsaLogs.messages(Level.ERROR)).as("errors logged by the broker").isEmpty();
         assertThat(nettyLogs.messages(Level.ERROR)).as("buffer leaks and other Netty errors").isEmpty();
     }
+
+    @Test
+    void batchesWithAMatchingCrcButMutatedRecordsAreRefusedOrReadable() throws Exception {
+        String topic = "crc-valid-fuzz";
+        Compression[] codecs = {Compression.NONE, Compression.gzip().build(), Compression.snappy().build(),
+            Compression.lz4().build(), Compression.zstd().build()};
+        Random random = new Random(SEED);
+        int accepted = 0;
+        try (RawConnection connection = RawConnection.open(broker.port())) {
+            connection.createTopic(topic, 1, Map.of());
+            for (int i = 0; i < CASES / 4; i++) {
+                MemoryRecords records = MemoryRecords.withRecords(codecs[i % codecs.length], records());
+                ByteBuffer buffer = records.buffer();
+                for (int n = 1 + random.nextInt(3); n > 0; n--) {
+                    int position = ATTRIBUTES_OFFSET + random.nextInt(buffer.limit() - ATTRIBUTES_OFFSET);
+                    buffer.put(position, (byte) (buffer.get(position) ^ (1 + random.nextInt(255))));
+                }
+                buffer.putInt(CRC_OFFSET, (int) Crc32C.compute(buffer, ATTRIBUTES_OFFSET, buffer.limit() - ATTRIBUTES_OFFSET));
+                ProduceRequestData request = produce(records);
+                request.topicData().iterator().next().setName(topic).partitionData().get(0).setIndex(0);
+                connection.sendFrame(RawConnection.frame(ApiKeys.PRODUCE, request, (short) 9, i));
+                RawConnection.Reply reply = connection.receive(ApiKeys.PRODUCE, (short) 9);
+                short error = ((ProduceResponse) reply.body()).data().responses().iterator().next().partitionResponses().get(0).errorCode();
+                if (error == 0) {
+                    accepted++;
+                }
+            }
+        }
+        System.out.printf("%d of %d batches with mutated records and a matching CRC were accepted%n", accepted, CASES / 4);
+        // Whatever was accepted, a consumer that checks CRCs reads to the end without an error.
+        consumeAll(topic);
+        assertThat(samsaLogs.messages(Level.ERROR)).as("errors logged by the broker").isEmpty();
+    }
+
+    private static final int CRC_OFFSET = 17;
+    private static final int ATTRIBUTES_OFFSET = 21;
 
     /** Sends the bytes, ends our side of the stream and reads until the broker closes; returns the bytes read. */
     private static long exchange(byte[] bytes, String description) throws IOException {
