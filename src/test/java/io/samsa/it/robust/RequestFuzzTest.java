@@ -16,7 +16,15 @@ import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.message.ApiVersionsRequestData;
 import org.apache.kafka.common.message.CreatePartitionsRequestData;
 import org.apache.kafka.common.message.CreateTopicsRequestData;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.message.DeleteRecordsRequestData;
+import org.apache.kafka.common.message.DeleteTopicsRequestData;
+import org.apache.kafka.common.message.DescribeClusterRequestData;
 import org.apache.kafka.common.message.DescribeConfigsRequestData;
+import org.apache.kafka.common.message.DescribeLogDirsRequestData;
+import org.apache.kafka.common.message.DescribeTopicPartitionsRequestData;
+import org.apache.kafka.common.message.IncrementalAlterConfigsRequestData;
+import org.apache.kafka.common.message.OffsetForLeaderEpochRequestData;
 import org.apache.kafka.common.message.FetchRequestData;
 import org.apache.kafka.common.message.InitProducerIdRequestData;
 import org.apache.kafka.common.message.ListOffsetsRequestData;
@@ -99,7 +107,11 @@ class RequestFuzzTest {
         }
         Map<String, String> acknowledged = produceAcknowledged();
 
-        List<Template> templates = templates();
+        Uuid targetId;
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
+            targetId = admin.describeTopics(List.of(TARGET)).allTopicNames().get().get(TARGET).topicId();
+        }
+        List<Template> templates = templates(targetId);
         Random random = new Random(SEED);
         long start = System.nanoTime();
         int answered = 0;
@@ -254,8 +266,39 @@ class RequestFuzzTest {
         return ByteBuffer.allocate(4 + frame.length).putInt(frame.length).put(frame).array();
     }
 
-    private static List<Template> templates() {
+    private static List<Template> templates(Uuid targetId) {
         List<Template> templates = new ArrayList<>();
+        ProduceRequestData byId = produce(MemoryRecords.withRecords(Compression.zstd().build(), records()));
+        byId.topicData().iterator().next().setName("").setTopicId(targetId);
+        add(templates, ApiKeys.PRODUCE, (short) 13, byId);
+        FetchRequestData fetchById = fetch(50, 1);
+        fetchById.topics().get(0).setTopic("").setTopicId(targetId);
+        fetchById.forgottenTopicsData().add(new FetchRequestData.ForgottenTopic().setTopicId(Uuid.randomUuid()).setPartitions(List.of(0)));
+        add(templates, ApiKeys.FETCH, (short) 17, fetchById);
+        add(templates, ApiKeys.METADATA, (short) 12, new MetadataRequestData().setTopics(List.of(
+            new MetadataRequestData.MetadataRequestTopic().setName(null).setTopicId(targetId))));
+        add(templates, ApiKeys.DESCRIBE_TOPIC_PARTITIONS, (short) 0, new DescribeTopicPartitionsRequestData()
+            .setResponsePartitionLimit(10).setTopics(List.of(new DescribeTopicPartitionsRequestData.TopicRequest().setName(TARGET))));
+        DeleteTopicsRequestData delete = new DeleteTopicsRequestData().setTimeoutMs(5000);
+        delete.topics().add(new DeleteTopicsRequestData.DeleteTopicState().setName("fuzz-created"));
+        add(templates, ApiKeys.DELETE_TOPICS, (short) 6, delete);
+        OffsetForLeaderEpochRequestData epochs = new OffsetForLeaderEpochRequestData();
+        epochs.topics().add(new OffsetForLeaderEpochRequestData.OffsetForLeaderTopic().setTopic(TARGET).setPartitions(List.of(
+            new OffsetForLeaderEpochRequestData.OffsetForLeaderPartition().setPartition(0).setLeaderEpoch(0))));
+        add(templates, ApiKeys.OFFSET_FOR_LEADER_EPOCH, (short) 4, epochs);
+        DeleteRecordsRequestData deleteRecords = new DeleteRecordsRequestData().setTimeoutMs(5000);
+        deleteRecords.topics().add(new DeleteRecordsRequestData.DeleteRecordsTopic().setName(TARGET).setPartitions(List.of(
+            new DeleteRecordsRequestData.DeleteRecordsPartition().setPartitionIndex(0).setOffset(0))));
+        add(templates, ApiKeys.DELETE_RECORDS, (short) 2, deleteRecords);
+        IncrementalAlterConfigsRequestData alter = new IncrementalAlterConfigsRequestData().setValidateOnly(true);
+        IncrementalAlterConfigsRequestData.AlterConfigsResource resource = new IncrementalAlterConfigsRequestData.AlterConfigsResource()
+            .setResourceType((byte) 2).setResourceName(TARGET);
+        resource.configs().add(new IncrementalAlterConfigsRequestData.AlterableConfig().setName("retention.ms")
+            .setConfigOperation((byte) 0).setValue("86400000"));
+        alter.resources().add(resource);
+        add(templates, ApiKeys.INCREMENTAL_ALTER_CONFIGS, (short) 1, alter);
+        add(templates, ApiKeys.DESCRIBE_LOG_DIRS, (short) 4, new DescribeLogDirsRequestData().setTopics(null));
+        add(templates, ApiKeys.DESCRIBE_CLUSTER, (short) 1, new DescribeClusterRequestData());
         add(templates, ApiKeys.API_VERSIONS, (short) 0, new ApiVersionsRequestData());
         add(templates, ApiKeys.API_VERSIONS, (short) 3, new ApiVersionsRequestData()
             .setClientSoftwareName("fuzz").setClientSoftwareVersion("1.0"));
