@@ -21,8 +21,10 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * One client connection. Requests are handled as they arrive; their responses leave in arrival order even
- * when a later one is ready first (a long-poll fetch followed by a metadata request). All state here is
- * touched only on the connection's event loop.
+ * when a later one is ready first (a long-poll fetch followed by a metadata request). A frame that cannot be
+ * answered closes the connection with one log line (WARN for the client's fault, ERROR for ours), and
+ * nothing that arrived after it is handled. Each request frame is released once its response is ready,
+ * since the parsed request may point into it. All state here is touched only on the connection's event loop.
  */
 final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(ConnectionHandler.class);
@@ -39,7 +41,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     private final ArrayDeque<Slot> inFlight = new ArrayDeque<>();
     private ChannelHandlerContext ctx;
     private InetSocketAddress remote;
-    /** Set once the connection is being closed for a bad request; nothing more is read or answered. */
+    /** Set once the connection is being closed for a bad frame or our own failure; nothing more is handled. */
     private boolean closing;
 
     ConnectionHandler(RequestDispatcher dispatcher, String listenerName) {
@@ -69,7 +71,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
             frame.release();
             closeBecause(Level.WARN, e.getMessage(), null);
             return;
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
             frame.release();
             closeBecause(Level.ERROR, "cannot handle request", e);
             return;
