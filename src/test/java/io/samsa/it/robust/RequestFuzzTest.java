@@ -3,6 +3,7 @@ package io.samsa.it.robust;
 import ch.qos.logback.classic.Level;
 import io.netty.util.ResourceLeakDetector;
 import io.samsa.server.EmbeddedBroker;
+import io.samsa.partition.PartitionManager;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -51,6 +52,8 @@ import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -76,6 +79,7 @@ class RequestFuzzTest {
     private static final int PRECIOUS_RECORDS = 300;
 
     private static ResourceLeakDetector.Level leakLevel;
+    private static Path dataDir;
     private static EmbeddedBroker broker;
     private static LogCapture samsaLogs;
     private static LogCapture nettyLogs;
@@ -87,7 +91,8 @@ class RequestFuzzTest {
     static void start() throws Exception {
         leakLevel = ResourceLeakDetector.getLevel();
         ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.PARANOID);
-        broker = EmbeddedBroker.start(Map.of("socket.request.max.bytes", String.valueOf(1 << 20)));
+        dataDir = Files.createTempDirectory("samsa-fuzz-");
+        broker = EmbeddedBroker.start(Map.of("socket.request.max.bytes", String.valueOf(1 << 20), "log.dirs", dataDir.toString()));
         samsaLogs = LogCapture.of("io.samsa");
         nettyLogs = LogCapture.of("io.netty");
     }
@@ -97,6 +102,7 @@ class RequestFuzzTest {
         samsaLogs.close();
         nettyLogs.close();
         broker.close();
+        PartitionManager.deleteDirectory(dataDir);
         ResourceLeakDetector.setLevel(leakLevel);
     }
 
@@ -144,6 +150,14 @@ class RequestFuzzTest {
         assertStillServesClients();
         assertThat(samsaLogs.messages(Level.ERROR)).as("errors logged by the broker").isEmpty();
         assertThat(nettyLogs.messages(Level.ERROR)).as("buffer leaks and other Netty errors").isEmpty();
+
+        // What the fuzzing left on disk does not stand in the way of a restart, and nothing acknowledged is lost.
+        Map<String, Object> settings = broker.settings();
+        broker.close();
+        broker = EmbeddedBroker.startOn(dataDir, settings);
+        assertThat(consumeAll(PRECIOUS)).as("acknowledged records after a restart").isEqualTo(acknowledged);
+        consumeAll(TARGET);
+        assertStillServesClients();
     }
 
     @Test
