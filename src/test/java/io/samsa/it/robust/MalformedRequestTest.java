@@ -2,17 +2,14 @@ package io.samsa.it.robust;
 
 import io.samsa.server.EmbeddedBroker;
 import org.apache.kafka.common.message.ApiVersionsRequestData;
+import org.apache.kafka.common.message.ApiVersionsResponseData;
+import org.apache.kafka.common.message.ApiVersionsResponseData.ApiVersion;
 import org.apache.kafka.common.message.FetchRequestData;
-import org.apache.kafka.common.message.FetchResponseData;
-import org.apache.kafka.common.message.InitProducerIdRequestData;
-import org.apache.kafka.common.message.InitProducerIdResponseData;
 import org.apache.kafka.common.message.MetadataRequestData;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.ApiVersionsRequest;
 import org.apache.kafka.common.requests.ApiVersionsResponse;
-import org.apache.kafka.common.requests.FetchResponse;
-import org.apache.kafka.common.requests.InitProducerIdResponse;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -22,6 +19,7 @@ import org.junit.jupiter.api.Test;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -143,54 +141,59 @@ class MalformedRequestTest {
     }
 
     @Test
-    void fetchVersionKafkaClientsKnowsButBrokerDoesNotAdvertiseGetsUnsupportedVersion() throws Exception {
-        short version = unadvertisedVersionOf(ApiKeys.FETCH);
-        FetchRequestData fetch = new FetchRequestData().setMaxWaitMs(0).setMinBytes(0).setReplicaId(-1);
-        try (RawConnection connection = RawConnection.open(broker.port())) {
-            connection.sendFrame(RawConnection.frame(ApiKeys.FETCH, fetch, version, 3));
-            RawConnection.Reply reply = connection.receive(ApiKeys.FETCH, version);
-            assertThat(reply.correlationId()).isEqualTo(3);
-            FetchResponseData data = ((FetchResponse) reply.body()).data();
-            assertThat(Errors.forCode(data.errorCode())).isEqualTo(Errors.UNSUPPORTED_VERSION);
-            assertStillAnswers(connection);
+    void versionsKafkaClientsKnowAboveWhatIsAdvertisedGetUnsupportedVersionInAWellFormedResponse() throws Exception {
+        List<String> answered = new ArrayList<>();
+        int correlationId = 100;
+        for (ApiVersion range : advertised()) {
+            ApiKeys api = ApiKeys.forId(range.apiKey());
+            if (api == ApiKeys.API_VERSIONS) {
+                continue; // answered the KIP-511 way, below
+            }
+            for (short version = (short) (range.maxVersion() + 1); version <= api.latestVersion(); version++) {
+                try (RawConnection connection = RawConnection.open(broker.port())) {
+                    connection.sendFrame(RawConnection.frame(api, api.messageType.newRequest(), version, ++correlationId));
+                    RawConnection.Reply reply = connection.receive(api, version);
+                    assertThat(reply.correlationId()).isEqualTo(correlationId);
+                    // An empty request has no items to hang per-item errors on; top-level errors must say it.
+                    assertThat(reply.body().errorCounts().keySet()).as("%s v%d", api, version)
+                        .isSubsetOf(Errors.UNSUPPORTED_VERSION, Errors.NONE);
+                    if (api == ApiKeys.FETCH || api == ApiKeys.INIT_PRODUCER_ID) {
+                        assertThat(reply.body().errorCounts()).as("%s v%d", api, version).containsKey(Errors.UNSUPPORTED_VERSION);
+                    }
+                    assertStillAnswers(connection);
+                    answered.add(api + " v" + version);
+                }
+            }
         }
+        System.out.println("Answered UNSUPPORTED_VERSION for " + answered);
         assertThat(logs.warnings()).isEmpty();
     }
 
     @Test
-    void initProducerIdVersionKafkaClientsKnowsButBrokerDoesNotAdvertiseGetsUnsupportedVersion() throws Exception {
-        short version = unadvertisedVersionOf(ApiKeys.INIT_PRODUCER_ID);
-        try (RawConnection connection = RawConnection.open(broker.port())) {
-            connection.sendFrame(RawConnection.frame(ApiKeys.INIT_PRODUCER_ID,
-                new InitProducerIdRequestData().setTransactionTimeoutMs(60000), version, 4));
-            RawConnection.Reply reply = connection.receive(ApiKeys.INIT_PRODUCER_ID, version);
-            InitProducerIdResponseData data = ((InitProducerIdResponse) reply.body()).data();
-            assertThat(Errors.forCode(data.errorCode())).isEqualTo(Errors.UNSUPPORTED_VERSION);
-            assertStillAnswers(connection);
+    void apiVersionsAboveWhatIsAdvertisedGetsTheKip511Answer() throws Exception {
+        short advertisedMax = advertised().stream().filter(v -> v.apiKey() == ApiKeys.API_VERSIONS.id).findFirst()
+            .orElseThrow().maxVersion();
+        for (short version = (short) (advertisedMax + 1); version <= advertisedMax + 2; version++) {
+            try (RawConnection connection = RawConnection.open(broker.port())) {
+                // A newer client sends its newest ApiVersions: flexible header and body, as v3+.
+                byte[] frame = RawConnection.frame(ApiKeys.API_VERSIONS, new ApiVersionsRequestData()
+                    .setClientSoftwareName("test").setClientSoftwareVersion("1"), (short) 3, 6);
+                ByteBuffer.wrap(frame).putShort(2, version);
+                connection.sendFrame(frame);
+                RawConnection.Reply reply = connection.receive(ApiKeys.API_VERSIONS, (short) 0);
+                assertThat(reply.correlationId()).isEqualTo(6);
+                ApiVersionsResponseData data = ((ApiVersionsResponse) reply.body()).data();
+                assertThat(Errors.forCode(data.errorCode())).as("v%d", version).isEqualTo(Errors.UNSUPPORTED_VERSION);
+                assertThat(data.apiKeys().find(ApiKeys.API_VERSIONS.id).maxVersion()).isEqualTo(advertisedMax);
+                assertStillAnswers(connection);
+            }
         }
     }
 
-    @Test
-    void apiVersionsVersionKafkaClientsKnowsButBrokerDoesNotAdvertiseGetsTheKip511Answer() throws Exception {
-        short version = unadvertisedVersionOf(ApiKeys.API_VERSIONS);
-        try (RawConnection connection = RawConnection.open(broker.port())) {
-            connection.sendFrame(RawConnection.frame(ApiKeys.API_VERSIONS, new ApiVersionsRequestData()
-                .setClientSoftwareName("test").setClientSoftwareVersion("1"), version, 6));
-            RawConnection.Reply reply = connection.receive(ApiKeys.API_VERSIONS, (short) 0);
-            assertThat(reply.correlationId()).isEqualTo(6);
-            assertThat(Errors.forCode(((ApiVersionsResponse) reply.body()).data().errorCode())).isEqualTo(Errors.UNSUPPORTED_VERSION);
-            assertThat(((ApiVersionsResponse) reply.body()).data().apiKeys()).isNotEmpty();
-            assertStillAnswers(connection);
-        }
-    }
-
-    /** The newest version kafka-clients knows of {@code api}, which must be above what the broker advertises. */
-    private static short unadvertisedVersionOf(ApiKeys api) throws IOException {
+    private static List<ApiVersion> advertised() throws IOException {
         try (RawConnection connection = RawConnection.open(broker.port())) {
             RawConnection.Reply reply = connection.roundTrip(new ApiVersionsRequest.Builder((short) 3).build((short) 3), 1);
-            short advertisedMax = ((ApiVersionsResponse) reply.body()).data().apiKeys().find(api.id).maxVersion();
-            assertThat(api.latestVersion()).as("kafka-clients knows a newer %s than we advertise", api).isGreaterThan(advertisedMax);
-            return api.latestVersion();
+            return new ArrayList<>(((ApiVersionsResponse) reply.body()).data().apiKeys());
         }
     }
 
