@@ -37,6 +37,10 @@ public final class Controller {
     private final ServerConfig config;
     private final Supplier<Set<Integer>> liveBrokers;
 
+    /** As Kafka's controller (KAFKA-17870): one request builds at most this many partitions, so none can exhaust memory. */
+    static final int MAX_PARTITIONS_PER_REQUEST = 10_000;
+    private static final String EXCESSIVE_PARTITIONS = "Excessively large number of partitions per request.";
+
     public Controller(MetadataStore store, ServerConfig config, Supplier<Set<Integer>> liveBrokers) {
         this.store = store;
         this.config = config;
@@ -64,6 +68,9 @@ public final class Controller {
             if (numPartitions != -1 || replicationFactor != -1) {
                 return failed(Errors.INVALID_REQUEST, "Both numPartitions or replicationFactor and replicasAssignments were set. Both cannot be used at the same time.");
             }
+            if (assignments.size() > MAX_PARTITIONS_PER_REQUEST) {
+                return failed(Errors.POLICY_VIOLATION, EXCESSIVE_PARTITIONS);
+            }
             replicas = new ArrayList<>();
             for (int p = 0; p < assignments.size(); p++) {
                 List<Integer> assignment = assignments.get(p);
@@ -81,6 +88,9 @@ public final class Controller {
             short factor = replicationFactor == -1 ? config.getShort(ServerConfig.DEFAULT_REPLICATION_FACTOR) : replicationFactor;
             if (partitions <= 0) {
                 return failed(Errors.INVALID_PARTITIONS, "Number of partitions was set to an invalid non-positive value.");
+            }
+            if (partitions > MAX_PARTITIONS_PER_REQUEST) {
+                return failed(Errors.POLICY_VIOLATION, EXCESSIVE_PARTITIONS);
             }
             if (factor <= 0) {
                 return failed(Errors.INVALID_REPLICATION_FACTOR, "Replication factor must be larger than 0, or -1 to use the default value.");
@@ -137,6 +147,9 @@ public final class Controller {
         }
         if (newCount == current) {
             return new ApiError(Errors.INVALID_PARTITIONS, "Topic already has " + current + " partition(s).");
+        }
+        if ((long) newCount - current > MAX_PARTITIONS_PER_REQUEST) {
+            return new ApiError(Errors.POLICY_VIOLATION, EXCESSIVE_PARTITIONS);
         }
         List<List<Integer>> replicas;
         if (newAssignments != null) {

@@ -11,6 +11,7 @@ import org.apache.kafka.common.protocol.ObjectSerializationCache;
 import org.apache.kafka.common.requests.ResponseHeader;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -20,8 +21,10 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * One client connection. Requests are handled as they arrive; their responses leave in arrival order even
- * when a later one is ready first (a long-poll fetch followed by a metadata request). All state here is
- * touched only on the connection's event loop.
+ * when a later one is ready first (a long-poll fetch followed by a metadata request). A frame that cannot be
+ * answered closes the connection with one log line (WARN for the client's fault, ERROR for ours), and
+ * nothing that arrived after it is handled. Each request frame is released once its response is ready,
+ * since the parsed request may point into it. All state here is touched only on the connection's event loop.
  */
 final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(ConnectionHandler.class);
@@ -38,6 +41,8 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     private final ArrayDeque<Slot> inFlight = new ArrayDeque<>();
     private ChannelHandlerContext ctx;
     private InetSocketAddress remote;
+    /** Set once the connection is being closed for a bad frame or our own failure; nothing more is handled. */
+    private boolean closing;
 
     ConnectionHandler(RequestDispatcher dispatcher, String listenerName) {
         this.dispatcher = dispatcher;
@@ -54,17 +59,25 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         ByteBuf frame = (ByteBuf) msg;
+        if (closing || !ctx.channel().isActive()) {
+            // Frames that arrived with or after a bad one are never handled: a closed connection is closed.
+            frame.release();
+            return;
+        }
         CompletableFuture<Response> future;
         try {
             future = dispatcher.dispatch(frame.nioBuffer(), listenerName, remote);
         } catch (MalformedRequestException e) {
-            log.warn("Closing connection from {}: {}", remote, e.getMessage());
-            ctx.close();
-            return;
-        } finally {
             frame.release();
+            closeBecause(Level.WARN, e.getMessage(), null);
+            return;
+        } catch (RuntimeException | Error e) {
+            frame.release();
+            closeBecause(Level.ERROR, "cannot handle request", e);
+            return;
         }
         if (future == null) {
+            frame.release();
             return;
         }
         Slot slot = new Slot();
@@ -73,16 +86,32 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
             ctx.channel().config().setAutoRead(false);
         }
         if (future.isDone()) {
-            complete(slot, future.getNow(null), null);
+            frame.release();
+            completeNow(slot, future);
         } else {
-            future.whenComplete((response, failure) -> ctx.executor().execute(() -> complete(slot, response, failure)));
+            // The parsed request may still point into the frame (record batches are slices), so the frame
+            // lives until the response is ready.
+            future.whenComplete((response, failure) -> ctx.executor().execute(() -> {
+                frame.release();
+                complete(slot, response, failure);
+            }));
+        }
+    }
+
+    private void completeNow(Slot slot, CompletableFuture<Response> future) {
+        try {
+            complete(slot, future.join(), null);
+        } catch (java.util.concurrent.CompletionException | java.util.concurrent.CancellationException e) {
+            complete(slot, null, e.getCause() != null ? e.getCause() : e);
         }
     }
 
     private void complete(Slot slot, Response response, Throwable failure) {
+        if (closing) {
+            return;
+        }
         if (failure != null) {
-            log.error("Closing connection from {}: request failed", remote, failure);
-            ctx.close();
+            closeBecause(Level.ERROR, "request failed", failure);
             return;
         }
         slot.response = response;
@@ -91,7 +120,9 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         while (!inFlight.isEmpty() && inFlight.peekFirst().done) {
             Slot head = inFlight.pollFirst();
             if (head.response != null && ctx.channel().isActive()) {
-                write(head.response);
+                if (!write(head.response)) {
+                    return;
+                }
                 wrote = true;
             }
         }
@@ -103,12 +134,17 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
-    private void write(Response response) {
+    /** Writes one response; false when it could not be encoded and the connection is closing. */
+    private boolean write(Response response) {
         ObjectSerializationCache cache = new ObjectSerializationCache();
         ResponseHeader header = new ResponseHeader(response.correlationId(), response.headerVersion());
-        int headerSize = header.data().size(cache, response.headerVersion());
-        int bodySize = response.body().size(cache, response.apiVersion());
-        int total = headerSize + bodySize;
+        int total;
+        try {
+            total = header.data().size(cache, response.headerVersion()) + response.body().size(cache, response.apiVersion());
+        } catch (RuntimeException e) {
+            closeBecause(Level.ERROR, "cannot encode " + response.body().getClass().getSimpleName(), e);
+            return false;
+        }
         ResponseWriter writer = new ResponseWriter(ctx.alloc(), Math.min(4 + total, 64 * 1024));
         List<Object> parts;
         try {
@@ -118,18 +154,36 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
             parts = writer.finish();
         } catch (RuntimeException e) {
             writer.releaseAll();
-            log.error("Closing connection from {}: cannot encode {}", remote, response.body().getClass().getSimpleName(), e);
-            ctx.close();
-            return;
+            closeBecause(Level.ERROR, "cannot encode " + response.body().getClass().getSimpleName(), e);
+            return false;
         }
         for (Object part : parts) {
             ctx.write(part, ctx.voidPromise());
         }
+        return true;
+    }
+
+    /**
+     * Closes the connection with one log line: WARN when the client sent something we cannot answer, ERROR when
+     * the fault is ours (a handler or encoder failed). Later frames and responses of this connection are dropped.
+     */
+    private void closeBecause(Level level, String reason, Throwable cause) {
+        if (closing) {
+            return;
+        }
+        closing = true;
+        log.atLevel(level).setCause(cause).log("Closing connection from {}: {}", remote, reason);
+        ctx.channel().config().setAutoRead(false);
+        ctx.close();
     }
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
         if (evt instanceof IdleStateEvent) {
+            if (!inFlight.isEmpty()) {
+                // Waiting for our own answer (a long-poll fetch) is not the client being idle.
+                return;
+            }
             log.debug("Closing connection from {}: idle longer than connections.max.idle.ms", remote);
             ctx.close();
             return;
@@ -141,9 +195,9 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         if (cause instanceof IOException) {
             log.debug("Connection from {} failed: {}", remote, cause.toString());
+            ctx.close();
         } else {
-            log.warn("Closing connection from {} after an error", remote, cause);
+            closeBecause(Level.ERROR, "unexpected error", cause);
         }
-        ctx.close();
     }
 }

@@ -23,6 +23,11 @@ final class FrameDecoder extends ByteToMessageDecoder {
 
     @Override
     protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+        if (!ctx.channel().isActive()) {
+            // Closed (for a bad frame before this one): the rest of the stream is not looked at.
+            in.skipBytes(in.readableBytes());
+            return;
+        }
         while (in.readableBytes() >= 4) {
             int size = in.getInt(in.readerIndex());
             if (size < 0 || size > maxFrameBytes) {

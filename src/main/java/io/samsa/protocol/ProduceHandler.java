@@ -88,6 +88,7 @@ public final class ProduceHandler {
             return;
         }
         try {
+            ProducedRecords.validate(records);
             if (transactionalId != null || isTransactional(records)) {
                 result.setErrorCode(Errors.TRANSACTIONAL_ID_AUTHORIZATION_FAILED.code())
                     .setErrorMessage("Transactions are not supported by this broker yet");

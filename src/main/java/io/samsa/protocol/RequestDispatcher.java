@@ -78,14 +78,14 @@ public final class RequestDispatcher {
         }
         if (!api.isVersionSupported(version)) {
             throw new MalformedRequestException("Unsupported version " + version + " of " + api
-                + " from " + client + " (kafka-clients knows " + api.oldestVersion() + ".." + api.latestVersion(true) + ")", null);
+                + " (kafka-clients knows " + api.oldestVersion() + ".." + api.latestVersion(true) + ")", null);
         }
 
         AbstractRequest request;
         try {
             request = AbstractRequest.parseRequest(api, version, new ByteBufferAccessor(frame)).request;
         } catch (RuntimeException e) {
-            throw new MalformedRequestException("Cannot parse " + api + " v" + version + " from " + client + ": " + e, e);
+            throw new MalformedRequestException("Cannot parse " + api + " v" + version + ": " + e, e);
         }
         short responseHeaderVersion = api.responseHeaderVersion(version);
         Registration registration = handlers.get(api);
