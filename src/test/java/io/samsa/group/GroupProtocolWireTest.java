@@ -1,0 +1,267 @@
+package io.samsa.group;
+
+import io.samsa.server.EmbeddedBroker;
+import io.samsa.testing.Clients;
+import io.samsa.testing.WireClient;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.message.DeleteGroupsRequestData;
+import org.apache.kafka.common.message.DescribeGroupsRequestData;
+import org.apache.kafka.common.message.FindCoordinatorRequestData;
+import org.apache.kafka.common.message.HeartbeatRequestData;
+import org.apache.kafka.common.message.JoinGroupRequestData;
+import org.apache.kafka.common.message.JoinGroupResponseData;
+import org.apache.kafka.common.message.LeaveGroupRequestData.MemberIdentity;
+import org.apache.kafka.common.message.OffsetCommitRequestData;
+import org.apache.kafka.common.message.OffsetFetchRequestData;
+import org.apache.kafka.common.message.SyncGroupRequestData;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.requests.DeleteGroupsRequest;
+import org.apache.kafka.common.requests.DeleteGroupsResponse;
+import org.apache.kafka.common.requests.DescribeGroupsRequest;
+import org.apache.kafka.common.requests.DescribeGroupsResponse;
+import org.apache.kafka.common.requests.FindCoordinatorRequest;
+import org.apache.kafka.common.requests.FindCoordinatorResponse;
+import org.apache.kafka.common.requests.HeartbeatRequest;
+import org.apache.kafka.common.requests.HeartbeatResponse;
+import org.apache.kafka.common.requests.JoinGroupRequest;
+import org.apache.kafka.common.requests.JoinGroupResponse;
+import org.apache.kafka.common.requests.LeaveGroupRequest;
+import org.apache.kafka.common.requests.LeaveGroupResponse;
+import org.apache.kafka.common.requests.OffsetCommitRequest;
+import org.apache.kafka.common.requests.OffsetCommitResponse;
+import org.apache.kafka.common.requests.OffsetFetchRequest;
+import org.apache.kafka.common.requests.OffsetFetchResponse;
+import org.apache.kafka.common.requests.SyncGroupRequest;
+import org.apache.kafka.common.requests.SyncGroupResponse;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Group requests in the wrong order or with the wrong identity, on a raw connection: each gets Kafka's
+ * error, and the group keeps working for a real consumer afterwards.
+ */
+class GroupProtocolWireTest {
+    static EmbeddedBroker broker;
+
+    @BeforeAll
+    static void start() {
+        broker = EmbeddedBroker.start(Map.of("offsets.topic.num.partitions", "2"));
+        Clients.createTopic(broker.bootstrapServers(), "committed", 1, Map.of());
+    }
+
+    @AfterAll
+    static void stop() {
+        broker.close();
+    }
+
+    @Test
+    void outOfOrderAndMisaddressedRequestsGetKafkasErrorsAndTheGroupStillWorks() {
+        String group = "wire-group";
+        try (WireClient a = new WireClient("127.0.0.1", broker.port()); WireClient b = new WireClient("127.0.0.1", broker.port())) {
+            HeartbeatResponse unknownGroup = a.send(heartbeat("no-such-group", "m", 1));
+            assertThat(unknownGroup.error()).isEqualTo(Errors.UNKNOWN_MEMBER_ID);
+
+            JoinGroupResponse first = a.send(join(group, ""));
+            assertThat(first.error()).isEqualTo(Errors.MEMBER_ID_REQUIRED);
+            String memberA = first.data().memberId();
+            assertThat(memberA).startsWith("wire-test-");
+
+            SyncGroupResponse syncBeforeJoin = a.send(sync(group, memberA, 0, List.of()));
+            assertThat(syncBeforeJoin.error()).as("SyncGroup before the join completed").isEqualTo(Errors.UNKNOWN_MEMBER_ID);
+
+            JoinGroupResponse joined = a.send(join(group, memberA));
+            assertThat(joined.error()).isEqualTo(Errors.NONE);
+            assertThat(joined.data().generationId()).isEqualTo(1);
+            assertThat(joined.data().leader()).isEqualTo(memberA);
+            assertThat(joined.data().protocolName()).isEqualTo("range");
+            assertThat(joined.data().members()).extracting(JoinGroupResponseData.JoinGroupResponseMember::memberId).containsExactly(memberA);
+
+            assertThat(a.<HeartbeatResponse>send(heartbeat(group, memberA, 7)).error()).isEqualTo(Errors.ILLEGAL_GENERATION);
+            assertThat(a.<HeartbeatResponse>send(heartbeat(group, "ghost", 1)).error()).isEqualTo(Errors.UNKNOWN_MEMBER_ID);
+            assertThat(a.<SyncGroupResponse>send(sync(group, memberA, 2, List.of())).error()).isEqualTo(Errors.ILLEGAL_GENERATION);
+            assertThat(a.<SyncGroupResponse>send(sync(group, "ghost", 1, List.of())).error()).isEqualTo(Errors.UNKNOWN_MEMBER_ID);
+
+            byte[] assignment = "all-yours".getBytes(StandardCharsets.UTF_8);
+            SyncGroupResponse synced = a.send(sync(group, memberA, 1,
+                List.of(new SyncGroupRequestData.SyncGroupRequestAssignment().setMemberId(memberA).setAssignment(assignment))));
+            assertThat(synced.error()).isEqualTo(Errors.NONE);
+            assertThat(synced.data().assignment()).isEqualTo(assignment);
+            assertThat(a.<HeartbeatResponse>send(heartbeat(group, memberA, 1)).error()).isEqualTo(Errors.NONE);
+
+            assertThat(a.<OffsetCommitResponse>send(commit(group, memberA, 5)).errorCounts()).containsOnlyKeys(Errors.ILLEGAL_GENERATION);
+            assertThat(a.<OffsetCommitResponse>send(commit(group, "ghost", 1)).errorCounts()).containsOnlyKeys(Errors.UNKNOWN_MEMBER_ID);
+            assertThat(a.<OffsetCommitResponse>send(commit(group, "", -1)).errorCounts())
+                .as("a simple commit into a group with members").containsOnlyKeys(Errors.UNKNOWN_MEMBER_ID);
+            assertThat(a.<OffsetCommitResponse>send(commit("never-joined", "m", 3)).errorCounts()).containsOnlyKeys(Errors.GROUP_ID_NOT_FOUND);
+            assertThat(a.<OffsetCommitResponse>send(commit("never-joined", "m", 3), (short) 8).errorCounts())
+                .containsOnlyKeys(Errors.ILLEGAL_GENERATION);
+
+            assertThat(a.<JoinGroupResponse>send(new JoinGroupRequest.Builder(joinData(group, "").setSessionTimeoutMs(1000))).error())
+                .isEqualTo(Errors.INVALID_SESSION_TIMEOUT);
+            assertThat(a.<JoinGroupResponse>send(new JoinGroupRequest.Builder(joinData(group, memberA).setProtocolType("connect"))).error())
+                .isEqualTo(Errors.INCONSISTENT_GROUP_PROTOCOL);
+
+            // A second member joins: the group rebalances and waits for A to rejoin.
+            String memberB = b.<JoinGroupResponse>send(join(group, "")).data().memberId();
+            JoinGroupRequest joinB = join(group, memberB).build(ApiKeys.JOIN_GROUP.latestVersion());
+            int joinBId = b.sendOnly(joinB);
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                assertThat(a.<HeartbeatResponse>send(heartbeat(group, memberA, 1)).error()).isEqualTo(Errors.REBALANCE_IN_PROGRESS));
+            assertThat(a.<SyncGroupResponse>send(sync(group, memberA, 1, List.of())).error())
+                .as("SyncGroup while the next join is under way").isEqualTo(Errors.REBALANCE_IN_PROGRESS);
+            assertThat(a.<OffsetCommitResponse>send(commit(group, memberA, 1)).errorCounts())
+                .as("a member of the old generation may still commit while the group prepares").containsOnlyKeys(Errors.NONE);
+            JoinGroupResponse rejoinA = a.send(join(group, memberA));
+            JoinGroupResponse joinedB = (JoinGroupResponse) b.receive(ApiKeys.JOIN_GROUP, joinB.version(), joinBId);
+            assertThat(rejoinA.data().generationId()).isEqualTo(2);
+            assertThat(joinedB.data().generationId()).isEqualTo(2);
+            assertThat(rejoinA.data().members()).hasSize(2);
+            assertThat(joinedB.data().members()).as("only the leader gets the members").isEmpty();
+
+            DeleteGroupsResponse notEmpty = a.send(new DeleteGroupsRequest.Builder(new DeleteGroupsRequestData()
+                .setGroupsNames(List.of(group, "no-such-group"))));
+            assertThat(notEmpty.data().results().find(group).errorCode()).isEqualTo(Errors.NON_EMPTY_GROUP.code());
+            assertThat(notEmpty.data().results().find("no-such-group").errorCode()).isEqualTo(Errors.GROUP_ID_NOT_FOUND.code());
+
+            LeaveGroupResponse leaveUnknown = a.send(new LeaveGroupRequest.Builder(group,
+                List.of(new MemberIdentity().setMemberId("ghost"), new MemberIdentity().setMemberId(memberB))));
+            assertThat(leaveUnknown.memberResponses()).extracting(r -> Errors.forCode(r.errorCode()))
+                .containsExactly(Errors.UNKNOWN_MEMBER_ID, Errors.NONE);
+            LeaveGroupResponse leaveV0 = a.send(new LeaveGroupRequest.Builder(group, List.of(new MemberIdentity().setMemberId("ghost"))), (short) 0);
+            assertThat(leaveV0.error()).isEqualTo(Errors.UNKNOWN_MEMBER_ID);
+            LeaveGroupResponse leaveA = a.send(new LeaveGroupRequest.Builder(group, List.of(new MemberIdentity().setMemberId(memberA))));
+            assertThat(leaveA.error()).isEqualTo(Errors.NONE);
+        }
+
+        // The group, emptied, serves a real consumer.
+        String topic = "after-wire";
+        Clients.createTopic(broker.bootstrapServers(), topic, 2, Map.of());
+        try (KafkaProducer<byte[], byte[]> producer = Clients.producer(broker.bootstrapServers(), Map.of())) {
+            for (int i = 0; i < 10; i++) {
+                producer.send(new ProducerRecord<>(topic, i % 2, null, new byte[] {(byte) i}));
+            }
+            producer.flush();
+        }
+        try (KafkaConsumer<byte[], byte[]> consumer = Clients.consumer(broker.bootstrapServers(), Map.of("group.id", group,
+            "group.protocol", "classic", "auto.offset.reset", "earliest"))) {
+            consumer.subscribe(List.of(topic));
+            List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
+            await().atMost(Duration.ofSeconds(30)).until(() -> {
+                consumer.poll(Duration.ofMillis(100)).forEach(records::add);
+                return records.size() >= 10;
+            });
+            consumer.commitSync();
+            assertThat(records).hasSize(10);
+        }
+    }
+
+    @Test
+    void simpleConsumerCommitsWithoutJoiningAndFetchesItsOffsetsWithMetadata() {
+        try (WireClient client = new WireClient("127.0.0.1", broker.port())) {
+            Clients.createTopic(broker.bootstrapServers(), "simple-topic", 1, Map.of());
+            OffsetCommitRequestData data = new OffsetCommitRequestData().setGroupId("simple").setGenerationIdOrMemberEpoch(-1)
+                .setMemberId("").setTopics(List.of(new OffsetCommitRequestData.OffsetCommitRequestTopic().setName("simple-topic")
+                    .setPartitions(List.of(
+                        new OffsetCommitRequestData.OffsetCommitRequestPartition().setPartitionIndex(0)
+                            .setCommittedOffset(42).setCommittedLeaderEpoch(3).setCommittedMetadata("hello"),
+                        new OffsetCommitRequestData.OffsetCommitRequestPartition().setPartitionIndex(9).setCommittedOffset(1)))));
+            OffsetCommitResponse committed = client.send(OffsetCommitRequest.Builder.forTopicNames(data), (short) 9);
+            assertThat(committed.data().topics().get(0).partitions()).extracting(p -> Errors.forCode(p.errorCode()))
+                .containsExactly(Errors.NONE, Errors.UNKNOWN_TOPIC_OR_PARTITION);
+
+            for (short version : new short[] {1, 7, 9}) {
+                OffsetFetchRequestData fetch = new OffsetFetchRequestData().setGroups(List.of(
+                    new OffsetFetchRequestData.OffsetFetchRequestGroup().setGroupId("simple").setTopics(List.of(
+                        new OffsetFetchRequestData.OffsetFetchRequestTopics().setName("simple-topic").setPartitionIndexes(List.of(0))))));
+                OffsetFetchResponse fetched = client.send(OffsetFetchRequest.Builder.forTopicNames(fetch, false), version);
+                var partition = fetched.group("simple").topics().get(0).partitions().get(0);
+                assertThat(partition.committedOffset()).as("v" + version).isEqualTo(42);
+                assertThat(partition.metadata()).isEqualTo("hello");
+                if (version >= 5) {
+                    assertThat(partition.committedLeaderEpoch()).isEqualTo(3);
+                }
+            }
+            OffsetFetchResponse none = client.send(OffsetFetchRequest.Builder.forTopicNames(new OffsetFetchRequestData().setGroups(List.of(
+                new OffsetFetchRequestData.OffsetFetchRequestGroup().setGroupId("nobody").setTopics(List.of(
+                    new OffsetFetchRequestData.OffsetFetchRequestTopics().setName("simple-topic").setPartitionIndexes(List.of(0)))))), false));
+            assertThat(none.group("nobody").topics().get(0).partitions().get(0).committedOffset()).isEqualTo(-1);
+        }
+    }
+
+    @Test
+    void findCoordinatorNamesThisBrokerForEveryGroupAndRefusesOtherKeyTypes() {
+        try (WireClient client = new WireClient("127.0.0.1", broker.port())) {
+            FindCoordinatorResponse batched = client.send(new FindCoordinatorRequest.Builder(new FindCoordinatorRequestData()
+                .setKeyType(FindCoordinatorRequest.CoordinatorType.GROUP.id()).setCoordinatorKeys(List.of("g1", "g2"))));
+            assertThat(batched.data().coordinators()).hasSize(2).allSatisfy(c -> {
+                assertThat(c.errorCode()).isZero();
+                assertThat(c.port()).isEqualTo(broker.port());
+                assertThat(c.nodeId()).isEqualTo(1);
+            });
+            FindCoordinatorResponse single = client.send(new FindCoordinatorRequest.Builder(new FindCoordinatorRequestData()
+                .setKey("g1").setKeyType((byte) 0)), (short) 3);
+            assertThat(single.data().errorCode()).isZero();
+            assertThat(single.data().port()).isEqualTo(broker.port());
+            FindCoordinatorResponse transaction = client.send(new FindCoordinatorRequest.Builder(new FindCoordinatorRequestData()
+                .setKeyType(FindCoordinatorRequest.CoordinatorType.TRANSACTION.id()).setCoordinatorKeys(List.of("tx"))));
+            assertThat(transaction.data().coordinators().get(0).errorCode()).isEqualTo(Errors.TRANSACTIONAL_ID_AUTHORIZATION_FAILED.code());
+            FindCoordinatorResponse share = client.send(new FindCoordinatorRequest.Builder(new FindCoordinatorRequestData()
+                .setKeyType(FindCoordinatorRequest.CoordinatorType.SHARE.id()).setCoordinatorKeys(List.of("s:topic:0"))));
+            assertThat(share.data().coordinators().get(0).errorCode()).isEqualTo(Errors.INVALID_REQUEST.code());
+        }
+    }
+
+    @Test
+    void describingAnUnknownGroupGivesGroupIdNotFoundFromVersionSixAndDeadBefore() {
+        try (WireClient client = new WireClient("127.0.0.1", broker.port())) {
+            DescribeGroupsRequestData data = new DescribeGroupsRequestData().setGroups(List.of("unknown-group"));
+            DescribeGroupsResponse v6 = client.send(new DescribeGroupsRequest.Builder(data), (short) 6);
+            assertThat(v6.data().groups().get(0).errorCode()).isEqualTo(Errors.GROUP_ID_NOT_FOUND.code());
+            DescribeGroupsResponse v5 = client.send(new DescribeGroupsRequest.Builder(data), (short) 5);
+            assertThat(v5.data().groups().get(0).errorCode()).isZero();
+            assertThat(v5.data().groups().get(0).groupState()).isEqualTo("Dead");
+        }
+    }
+
+    private static HeartbeatRequest.Builder heartbeat(String group, String member, int generation) {
+        return new HeartbeatRequest.Builder(new HeartbeatRequestData().setGroupId(group).setMemberId(member).setGenerationId(generation));
+    }
+
+    private static JoinGroupRequest.Builder join(String group, String member) {
+        return new JoinGroupRequest.Builder(joinData(group, member));
+    }
+
+    private static JoinGroupRequestData joinData(String group, String member) {
+        JoinGroupRequestData.JoinGroupRequestProtocolCollection protocols = new JoinGroupRequestData.JoinGroupRequestProtocolCollection();
+        protocols.add(new JoinGroupRequestData.JoinGroupRequestProtocol().setName("range").setMetadata(new byte[] {1, 2, 3}));
+        return new JoinGroupRequestData().setGroupId(group).setMemberId(member)
+            .setSessionTimeoutMs(10_000).setRebalanceTimeoutMs(10_000).setProtocolType("consumer").setProtocols(protocols);
+    }
+
+    private static SyncGroupRequest.Builder sync(String group, String member, int generation,
+                                                 List<SyncGroupRequestData.SyncGroupRequestAssignment> assignments) {
+        return new SyncGroupRequest.Builder(new SyncGroupRequestData().setGroupId(group).setMemberId(member)
+            .setGenerationId(generation).setProtocolType("consumer").setProtocolName("range").setAssignments(assignments));
+    }
+
+    private static OffsetCommitRequest.Builder commit(String group, String member, int generation) {
+        return OffsetCommitRequest.Builder.forTopicNames(new OffsetCommitRequestData().setGroupId(group).setMemberId(member)
+            .setGenerationIdOrMemberEpoch(generation).setTopics(List.of(new OffsetCommitRequestData.OffsetCommitRequestTopic()
+                .setName("committed").setPartitions(List.of(new OffsetCommitRequestData.OffsetCommitRequestPartition()
+                    .setPartitionIndex(0).setCommittedOffset(1))))));
+    }
+}
