@@ -282,6 +282,10 @@ final class ClassicGroup {
         return pendingJoinMembers.contains(memberId);
     }
 
+    boolean hasPendingJoinMembers() {
+        return !pendingJoinMembers.isEmpty();
+    }
+
     void addPendingMember(String memberId) {
         pendingJoinMembers.add(memberId);
     }

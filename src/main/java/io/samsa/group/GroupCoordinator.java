@@ -464,7 +464,8 @@ public final class GroupCoordinator implements AutoCloseable {
         for (TopicPartition tp : expired) {
             tombstones.add(GroupRecords.offsetTombstone(group.groupId(), tp));
         }
-        boolean deleteGroup = group.is(GroupState.EMPTY) && expired.size() == group.offsets().size();
+        boolean deleteGroup = group.is(GroupState.EMPTY) && expired.size() == group.offsets().size()
+            && !group.hasPendingJoinMembers();
         if (deleteGroup) {
             tombstones.add(GroupRecords.groupTombstone(group.groupId()));
         }

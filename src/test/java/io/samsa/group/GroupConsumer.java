@@ -25,6 +25,7 @@ final class GroupConsumer implements AutoCloseable {
     private final ConcurrentLinkedQueue<ConsumerRecord<byte[], byte[]>> received = new ConcurrentLinkedQueue<>();
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile Set<TopicPartition> assignment = Set.of();
+    private volatile int assignmentChanges;
     private volatile boolean running = true;
     private volatile Throwable failure;
 
@@ -49,7 +50,11 @@ final class GroupConsumer implements AutoCloseable {
                 for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(100))) {
                     received.add(record);
                 }
-                assignment = Set.copyOf(consumer.assignment());
+                Set<TopicPartition> now = Set.copyOf(consumer.assignment());
+                if (!now.equals(assignment)) {
+                    assignment = now;
+                    assignmentChanges++;
+                }
             }
         } catch (WakeupException e) {
             // closing
@@ -66,6 +71,11 @@ final class GroupConsumer implements AutoCloseable {
 
     Set<TopicPartition> assignment() {
         return assignment;
+    }
+
+    /** How many times the assignment seen after a poll changed (a rebalance changes it at least once). */
+    int assignmentChanges() {
+        return assignmentChanges;
     }
 
     List<ConsumerRecord<byte[], byte[]>> received() {

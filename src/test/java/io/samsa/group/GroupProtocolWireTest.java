@@ -7,7 +7,11 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.message.DeleteGroupsRequestData;
+import org.apache.kafka.common.message.ListGroupsRequestData;
+import org.apache.kafka.common.message.ListGroupsResponseData;
+import org.apache.kafka.common.message.OffsetDeleteRequestData;
 import org.apache.kafka.common.message.DescribeGroupsRequestData;
 import org.apache.kafka.common.message.FindCoordinatorRequestData;
 import org.apache.kafka.common.message.HeartbeatRequestData;
@@ -30,6 +34,10 @@ import org.apache.kafka.common.requests.HeartbeatResponse;
 import org.apache.kafka.common.requests.JoinGroupRequest;
 import org.apache.kafka.common.requests.JoinGroupResponse;
 import org.apache.kafka.common.requests.LeaveGroupRequest;
+import org.apache.kafka.common.requests.ListGroupsRequest;
+import org.apache.kafka.common.requests.ListGroupsResponse;
+import org.apache.kafka.common.requests.OffsetDeleteRequest;
+import org.apache.kafka.common.requests.OffsetDeleteResponse;
 import org.apache.kafka.common.requests.LeaveGroupResponse;
 import org.apache.kafka.common.requests.OffsetCommitRequest;
 import org.apache.kafka.common.requests.OffsetCommitResponse;
@@ -61,6 +69,7 @@ class GroupProtocolWireTest {
     static void start() {
         broker = EmbeddedBroker.start(Map.of("offsets.topic.num.partitions", "2"));
         Clients.createTopic(broker.bootstrapServers(), "committed", 1, Map.of());
+        await().atMost(Duration.ofSeconds(10)).until(() -> broker.broker().groups().isLoaded());
     }
 
     @AfterAll
@@ -234,6 +243,97 @@ class GroupProtocolWireTest {
             DescribeGroupsResponse v5 = client.send(new DescribeGroupsRequest.Builder(data), (short) 5);
             assertThat(v5.data().groups().get(0).errorCode()).isZero();
             assertThat(v5.data().groups().get(0).groupState()).isEqualTo("Dead");
+        }
+    }
+
+    @Test
+    void listGroupsFiltersByStateFromVersionFourAndByTypeFromVersionFive() {
+        try (WireClient client = new WireClient("127.0.0.1", broker.port())) {
+            client.<OffsetCommitResponse>send(commit("listed-simple", "", -1));
+            JoinGroupResponse pending = client.send(join("listed-active", ""));
+            client.<JoinGroupResponse>send(join("listed-active", pending.data().memberId()));
+
+            ListGroupsResponse all = client.send(new ListGroupsRequest.Builder(new ListGroupsRequestData()));
+            assertThat(all.data().groups()).extracting(ListGroupsResponseData.ListedGroup::groupId)
+                .contains("listed-simple", "listed-active");
+            ListGroupsResponse empty = client.send(new ListGroupsRequest.Builder(new ListGroupsRequestData()
+                .setStatesFilter(List.of("empty"))), (short) 4);
+            assertThat(empty.data().groups()).extracting(ListGroupsResponseData.ListedGroup::groupId)
+                .contains("listed-simple").doesNotContain("listed-active");
+            assertThat(empty.data().groups()).filteredOn(g -> g.groupId().equals("listed-simple"))
+                .singleElement().satisfies(g -> {
+                    assertThat(g.groupState()).isEqualTo("Empty");
+                    assertThat(g.protocolType()).isEmpty();
+                });
+            ListGroupsResponse classic = client.send(new ListGroupsRequest.Builder(new ListGroupsRequestData()
+                .setTypesFilter(List.of("Classic"))), (short) 5);
+            assertThat(classic.data().groups()).extracting(ListGroupsResponseData.ListedGroup::groupType).containsOnly("classic");
+            ListGroupsResponse consumer = client.send(new ListGroupsRequest.Builder(new ListGroupsRequestData()
+                .setTypesFilter(List.of("consumer"))), (short) 5);
+            assertThat(consumer.data().groups()).as("no KIP-848 groups here").isEmpty();
+        }
+    }
+
+    @Test
+    void offsetsAreCommittedAndFetchedByTopicIdFromVersionTen() {
+        try (WireClient client = new WireClient("127.0.0.1", broker.port());
+             org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
+                 Map.of("bootstrap.servers", broker.bootstrapServers()))) {
+            Uuid topicId = admin.describeTopics(List.of("committed")).allTopicNames().get().get("committed").topicId();
+            OffsetCommitRequestData data = new OffsetCommitRequestData().setGroupId("by-id").setGenerationIdOrMemberEpoch(-1)
+                .setMemberId("").setTopics(List.of(
+                    new OffsetCommitRequestData.OffsetCommitRequestTopic().setTopicId(topicId).setPartitions(List.of(
+                        new OffsetCommitRequestData.OffsetCommitRequestPartition().setPartitionIndex(0).setCommittedOffset(11)
+                            .setCommittedMetadata("by id"))),
+                    new OffsetCommitRequestData.OffsetCommitRequestTopic().setTopicId(Uuid.randomUuid()).setPartitions(List.of(
+                        new OffsetCommitRequestData.OffsetCommitRequestPartition().setPartitionIndex(0).setCommittedOffset(1)))));
+            OffsetCommitResponse committed = client.send(OffsetCommitRequest.Builder.forTopicIdsOrNames(data), (short) 10);
+            assertThat(committed.data().topics()).extracting(t -> Errors.forCode(t.partitions().get(0).errorCode()))
+                .containsExactly(Errors.NONE, Errors.UNKNOWN_TOPIC_ID);
+            assertThat(committed.data().topics().get(0).topicId()).isEqualTo(topicId);
+
+            OffsetFetchResponse byId = client.send(OffsetFetchRequest.Builder.forTopicIdsOrNames(new OffsetFetchRequestData()
+                .setGroups(List.of(new OffsetFetchRequestData.OffsetFetchRequestGroup().setGroupId("by-id").setTopics(List.of(
+                    new OffsetFetchRequestData.OffsetFetchRequestTopics().setTopicId(topicId).setPartitionIndexes(List.of(0)))))),
+                false), (short) 10);
+            var topic = byId.group("by-id").topics().get(0);
+            assertThat(topic.topicId()).isEqualTo(topicId);
+            assertThat(topic.partitions().get(0).committedOffset()).isEqualTo(11);
+            assertThat(topic.partitions().get(0).metadata()).isEqualTo("by id");
+
+            OffsetFetchResponse all = client.send(OffsetFetchRequest.Builder.forTopicIdsOrNames(new OffsetFetchRequestData()
+                .setGroups(List.of(new OffsetFetchRequestData.OffsetFetchRequestGroup().setGroupId("by-id").setTopics(null))),
+                false), (short) 10);
+            assertThat(all.group("by-id").topics()).singleElement().satisfies(t -> assertThat(t.topicId()).isEqualTo(topicId));
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
+    void offsetDeleteRemovesOffsetsOfAnEmptyGroupAndRefusesUnknownGroups() {
+        try (WireClient client = new WireClient("127.0.0.1", broker.port())) {
+            client.<OffsetCommitResponse>send(commit("deletable", "", -1));
+            OffsetDeleteRequestData.OffsetDeleteRequestTopicCollection topics = new OffsetDeleteRequestData.OffsetDeleteRequestTopicCollection();
+            topics.add(new OffsetDeleteRequestData.OffsetDeleteRequestTopic().setName("committed").setPartitions(List.of(
+                new OffsetDeleteRequestData.OffsetDeleteRequestPartition().setPartitionIndex(0),
+                new OffsetDeleteRequestData.OffsetDeleteRequestPartition().setPartitionIndex(5))));
+            OffsetDeleteResponse deleted = client.send(new OffsetDeleteRequest.Builder(new OffsetDeleteRequestData()
+                .setGroupId("deletable").setTopics(topics)));
+            assertThat(deleted.data().errorCode()).isZero();
+            var partitions = deleted.data().topics().find("committed").partitions();
+            assertThat(partitions.find(0).errorCode()).isZero();
+            assertThat(partitions.find(5).errorCode()).isEqualTo(Errors.UNKNOWN_TOPIC_OR_PARTITION.code());
+            OffsetFetchResponse fetched = client.send(OffsetFetchRequest.Builder.forTopicNames(new OffsetFetchRequestData().setGroups(List.of(
+                new OffsetFetchRequestData.OffsetFetchRequestGroup().setGroupId("deletable").setTopics(null))), false));
+            assertThat(fetched.group("deletable").topics()).isEmpty();
+
+            OffsetDeleteRequestData.OffsetDeleteRequestTopicCollection again = new OffsetDeleteRequestData.OffsetDeleteRequestTopicCollection();
+            again.add(new OffsetDeleteRequestData.OffsetDeleteRequestTopic().setName("committed").setPartitions(List.of(
+                new OffsetDeleteRequestData.OffsetDeleteRequestPartition().setPartitionIndex(0))));
+            OffsetDeleteResponse unknown = client.send(new OffsetDeleteRequest.Builder(new OffsetDeleteRequestData()
+                .setGroupId("never-existed").setTopics(again)));
+            assertThat(unknown.data().errorCode()).isEqualTo(Errors.GROUP_ID_NOT_FOUND.code());
         }
     }
 
