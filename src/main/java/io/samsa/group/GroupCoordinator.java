@@ -16,7 +16,6 @@ import org.apache.kafka.common.utils.Time;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -26,7 +25,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -39,8 +37,8 @@ import java.util.stream.Collectors;
  *
  * <p>This broker is the coordinator of every group. Until {@link #load()} has replayed the stored records,
  * group requests get COORDINATOR_LOAD_IN_PROGRESS. The rebalance protocol itself is in
- * {@link RebalanceProtocol}; this class finds groups, serialises work on each with the group's lock, and
- * implements offsets, listing, describing and deleting.
+ * {@link RebalanceProtocol}, the groups by id in {@link GroupRegistry}; this class serialises work on each
+ * group with the group's lock and implements offsets, listing, describing and deleting.
  *
  * <p>Thread-safe: groups live in a concurrent map; each operation on a group holds that group's lock, also
  * taken by the group's timers. Responses that must wait (JoinGroup, SyncGroup) are futures completed later
@@ -57,7 +55,7 @@ public final class GroupCoordinator implements AutoCloseable {
     private final Time time;
     private final GroupTimers timers = new GroupTimers();
     private final RebalanceProtocol protocol;
-    private final Map<String, ClassicGroup> groups = new ConcurrentHashMap<>();
+    private final GroupRegistry groups;
     private volatile boolean loaded;
 
     GroupCoordinator(GroupConfig config, GroupLog groupLog, Time time) {
@@ -65,6 +63,7 @@ public final class GroupCoordinator implements AutoCloseable {
         this.groupLog = groupLog;
         this.time = time;
         this.protocol = new RebalanceProtocol(config, groupLog, timers, time);
+        this.groups = new GroupRegistry(timers, time);
     }
 
     /** A coordinator storing its state in {@code __consumer_offsets}. */
@@ -92,11 +91,11 @@ public final class GroupCoordinator implements AutoCloseable {
     public void load() {
         long start = time.milliseconds();
         try {
-            groupLog.load(this::replay);
+            groupLog.load(groups::replay);
         } catch (RuntimeException e) {
             log.error("Loading consumer groups failed; groups not yet loaded start empty", e);
         }
-        for (ClassicGroup group : groups.values()) {
+        for (ClassicGroup group : groups.all()) {
             group.lock.lock();
             try {
                 for (GroupMember m : group.members()) {
@@ -108,53 +107,6 @@ public final class GroupCoordinator implements AutoCloseable {
         }
         loaded = true;
         log.info("Loaded {} consumer group(s) in {} ms", groups.size(), time.milliseconds() - start);
-    }
-
-    void replay(ByteBuffer key, ByteBuffer value) {
-        GroupRecords.Decoded record;
-        try {
-            record = GroupRecords.decode(key, value);
-        } catch (IllegalArgumentException e) {
-            log.warn("Skipping an unreadable record of {}: {}", OffsetsTopic.NAME, e.getMessage());
-            return;
-        }
-        if (record == null) {
-            return;
-        }
-        long now = time.milliseconds();
-        if (record instanceof GroupRecords.OffsetRecord o) {
-            ClassicGroup group = groups.computeIfAbsent(o.groupId(), id -> new ClassicGroup(id, now));
-            if (o.offset() == null) {
-                group.offsets().remove(o.partition());
-                if (group.isEmptyWithoutOffsets() && group.protocolType() == null) {
-                    groups.remove(o.groupId());
-                }
-            } else {
-                group.offsets().put(o.partition(), o.offset());
-            }
-        } else if (record instanceof GroupRecords.GroupRecord g) {
-            if (g.snapshot() == null) {
-                ClassicGroup group = groups.get(g.groupId());
-                if (group != null) {
-                    group.resetMembership(now);
-                    if (group.offsets().isEmpty()) {
-                        groups.remove(g.groupId());
-                    }
-                }
-                return;
-            }
-            ClassicGroup group = groups.computeIfAbsent(g.groupId(), id -> new ClassicGroup(id, now));
-            GroupRecords.GroupSnapshot s = g.snapshot();
-            group.resetMembership(now);
-            group.restore(s.protocolType(), s.generation(), s.protocol(), s.leader(), s.stateTimestampMs(), !s.members().isEmpty());
-            for (GroupRecords.MemberSnapshot m : s.members()) {
-                GroupMember member = new GroupMember(m.memberId(), m.groupInstanceId(), m.clientId(), m.clientHost(),
-                    m.rebalanceTimeoutMs(), m.sessionTimeoutMs(), s.protocolType(),
-                    List.of(new GroupMember.Protocol(s.protocol() == null ? "" : s.protocol(), m.subscription())));
-                member.setAssignment(m.assignment());
-                group.add(member, null);
-            }
-        }
     }
 
     // ---- membership
@@ -178,7 +130,7 @@ public final class GroupCoordinator implements AutoCloseable {
             protocols.add(new GroupMember.Protocol(p.name(), p.metadata()));
         }
         CompletableFuture<JoinGroupResponseData> future = new CompletableFuture<>();
-        ClassicGroup group = lockGroup(request.groupId(), memberId.isEmpty());
+        ClassicGroup group = groups.lock(request.groupId(), memberId.isEmpty());
         if (group == null) {
             // A member id for a group that does not exist: the member must start over.
             future.complete(RebalanceProtocol.joinError(memberId, Errors.UNKNOWN_MEMBER_ID));
@@ -198,7 +150,7 @@ public final class GroupCoordinator implements AutoCloseable {
             return CompletableFuture.completedFuture(RebalanceProtocol.syncError(error));
         }
         CompletableFuture<SyncGroupResponseData> future = new CompletableFuture<>();
-        ClassicGroup group = lockGroup(request.groupId(), false);
+        ClassicGroup group = groups.lock(request.groupId(), false);
         if (group == null) {
             future.complete(RebalanceProtocol.syncError(Errors.UNKNOWN_MEMBER_ID));
             return future;
@@ -219,7 +171,7 @@ public final class GroupCoordinator implements AutoCloseable {
         if (request.groupId() == null || request.groupId().isEmpty()) {
             return Errors.INVALID_GROUP_ID;
         }
-        ClassicGroup group = lockGroup(request.groupId(), false);
+        ClassicGroup group = groups.lock(request.groupId(), false);
         if (group == null) {
             return Errors.UNKNOWN_MEMBER_ID;
         }
@@ -239,7 +191,7 @@ public final class GroupCoordinator implements AutoCloseable {
         if (error != Errors.NONE) {
             return new LeaveResult(error, List.of());
         }
-        ClassicGroup group = lockGroup(groupId, false);
+        ClassicGroup group = groups.lock(groupId, false);
         if (group == null) {
             List<MemberResponse> unknown = new ArrayList<>();
             for (MemberIdentity m : leaving) {
@@ -264,16 +216,26 @@ public final class GroupCoordinator implements AutoCloseable {
     public Map<TopicPartition, Errors> commitOffsets(String groupId, String memberId, String groupInstanceId,
                                                      int generationId, short version,
                                                      Map<TopicPartition, CommittedOffset> offsets) {
+        return commitOffsets(groupId, memberId, groupInstanceId, generationId, version, -1, offsets);
+    }
+
+    /**
+     * As {@link #commitOffsets(String, String, String, int, short, Map)}, with OffsetCommit v2–v4's retention
+     * time: when not -1 the offsets expire that long after the commit, whatever the group's state.
+     */
+    public Map<TopicPartition, Errors> commitOffsets(String groupId, String memberId, String groupInstanceId,
+                                                     int generationId, short version, long retentionTimeMs,
+                                                     Map<TopicPartition, CommittedOffset> offsets) {
         Errors error = checkGroupId(groupId);
         if (error != Errors.NONE) {
             return allWith(offsets.keySet(), error);
         }
-        ClassicGroup group = lockGroup(groupId, false);
+        ClassicGroup group = groups.lock(groupId, false);
         if (group == null) {
             if (generationId >= 0) {
                 return allWith(offsets.keySet(), version >= 9 ? Errors.GROUP_ID_NOT_FOUND : Errors.ILLEGAL_GENERATION);
             }
-            group = lockGroup(groupId, true);
+            group = groups.lock(groupId, true);
         }
         try {
             error = validateOffsetCommit(group, memberId == null ? "" : memberId, groupInstanceId, generationId);
@@ -293,7 +255,8 @@ public final class GroupCoordinator implements AutoCloseable {
                     result.put(e.getKey(), Errors.OFFSET_METADATA_TOO_LARGE);
                     continue;
                 }
-                CommittedOffset stamped = new CommittedOffset(o.offset(), o.leaderEpoch(), o.metadata(), now);
+                CommittedOffset stamped = new CommittedOffset(o.offset(), o.leaderEpoch(), o.metadata(), now,
+                    retentionTimeMs < 0 ? -1 : now + retentionTimeMs);
                 accepted.put(e.getKey(), stamped);
                 entries.add(GroupRecords.offsetCommit(groupId, e.getKey(), stamped));
             }
@@ -349,7 +312,7 @@ public final class GroupCoordinator implements AutoCloseable {
             return new FetchResult(Errors.INVALID_GROUP_ID, Map.of());
         }
         Map<TopicPartition, CommittedOffset> result = new LinkedHashMap<>();
-        ClassicGroup group = lockGroup(groupId, false);
+        ClassicGroup group = groups.lock(groupId, false);
         try {
             Map<TopicPartition, CommittedOffset> stored = group == null ? Map.of() : group.offsets();
             if (partitions == null) {
@@ -376,7 +339,7 @@ public final class GroupCoordinator implements AutoCloseable {
         if (error != Errors.NONE) {
             return new DeleteOffsetsResult(error, Map.of());
         }
-        ClassicGroup group = lockGroup(groupId, false);
+        ClassicGroup group = groups.lock(groupId, false);
         if (group == null) {
             return new DeleteOffsetsResult(Errors.GROUP_ID_NOT_FOUND, Map.of());
         }
@@ -425,7 +388,7 @@ public final class GroupCoordinator implements AutoCloseable {
         }
         long now = time.milliseconds();
         int expired = 0;
-        for (ClassicGroup group : groups.values()) {
+        for (ClassicGroup group : groups.all()) {
             group.lock.lock();
             try {
                 expired += expireOffsets(group, now);
@@ -456,7 +419,10 @@ public final class GroupCoordinator implements AutoCloseable {
         }
         List<TopicPartition> expired = new ArrayList<>();
         for (Map.Entry<TopicPartition, CommittedOffset> e : group.offsets().entrySet()) {
-            if (!keepTopics.contains(e.getKey().topic()) && now - base.apply(e.getValue()) >= config.offsetsRetentionMs()) {
+            CommittedOffset o = e.getValue();
+            boolean due = o.expireTimestampMs() >= 0 ? now >= o.expireTimestampMs()
+                : now - base.apply(o) >= config.offsetsRetentionMs();
+            if (!keepTopics.contains(e.getKey().topic()) && due) {
                 expired.add(e.getKey());
             }
         }
@@ -476,7 +442,7 @@ public final class GroupCoordinator implements AutoCloseable {
         }
         expired.forEach(group.offsets()::remove);
         if (deleteGroup) {
-            markDead(group);
+            groups.markDead(group);
         }
         return expired.size();
     }
@@ -496,7 +462,7 @@ public final class GroupCoordinator implements AutoCloseable {
             return new ListResult(Errors.NONE, List.of());
         }
         List<ListedGroup> result = new ArrayList<>();
-        for (ClassicGroup group : groups.values()) {
+        for (ClassicGroup group : groups.all()) {
             group.lock.lock();
             try {
                 if (group.is(GroupState.DEAD)) {
@@ -524,7 +490,7 @@ public final class GroupCoordinator implements AutoCloseable {
                 result.add(described.setErrorCode(Errors.COORDINATOR_LOAD_IN_PROGRESS.code()).setGroupState(""));
                 continue;
             }
-            ClassicGroup group = groupId == null ? null : lockGroup(groupId, false);
+            ClassicGroup group = groupId == null ? null : groups.lock(groupId, false);
             if (group == null) {
                 described.setGroupState(GroupState.DEAD.toString());
                 if (groupId == null) {
@@ -560,7 +526,7 @@ public final class GroupCoordinator implements AutoCloseable {
                 result.put(groupId, Errors.COORDINATOR_LOAD_IN_PROGRESS);
                 continue;
             }
-            ClassicGroup group = groupId == null ? null : lockGroup(groupId, false);
+            ClassicGroup group = groupId == null ? null : groups.lock(groupId, false);
             if (group == null) {
                 result.put(groupId, groupId == null ? Errors.INVALID_GROUP_ID : Errors.GROUP_ID_NOT_FOUND);
                 continue;
@@ -578,7 +544,7 @@ public final class GroupCoordinator implements AutoCloseable {
                 Errors error = groupLog.append(groupId, tombstones);
                 if (error == Errors.NONE) {
                     group.offsets().clear();
-                    markDead(group);
+                    groups.markDead(group);
                     log.info("Deleted group {}", groupId);
                 }
                 result.put(groupId, error);
@@ -598,38 +564,11 @@ public final class GroupCoordinator implements AutoCloseable {
         return groupId == null || groupId.isEmpty() ? Errors.INVALID_GROUP_ID : Errors.NONE;
     }
 
-    /**
-     * The group, locked by the calling thread, created (Empty) when absent and {@code create} is set;
-     * null when absent. A group deleted while we waited for its lock is looked up again.
-     */
-    private ClassicGroup lockGroup(String groupId, boolean create) {
-        while (true) {
-            ClassicGroup group = create
-                ? groups.computeIfAbsent(groupId, id -> new ClassicGroup(id, time.milliseconds()))
-                : groups.get(groupId);
-            if (group == null) {
-                return null;
-            }
-            group.lock.lock();
-            if (!group.is(GroupState.DEAD)) {
-                return group;
-            }
-            group.lock.unlock();
-            groups.remove(groupId, group);
-        }
-    }
-
     /** Removes a group that has no members, no offsets and no protocol (a failed first commit). */
     private void dropIfUnused(ClassicGroup group) {
         if (group.isEmptyWithoutOffsets() && group.protocolType() == null && group.generationId() == 0) {
-            markDead(group);
+            groups.markDead(group);
         }
-    }
-
-    private void markDead(ClassicGroup group) {
-        timers.cancelAll(group);
-        group.transitionTo(GroupState.DEAD, time.milliseconds());
-        groups.remove(group.groupId(), group);
     }
 
     private static Map<TopicPartition, Errors> allWith(Collection<TopicPartition> partitions, Errors error) {
@@ -644,7 +583,7 @@ public final class GroupCoordinator implements AutoCloseable {
     @Override
     public void close() {
         timers.close();
-        for (ClassicGroup group : groups.values()) {
+        for (ClassicGroup group : groups.all()) {
             group.lock.lock();
             try {
                 for (GroupMember m : group.members()) {

@@ -12,7 +12,9 @@ import java.util.Map;
  * The records of {@code __consumer_offsets}, in Kafka's own binary layout so Kafka's tools can read them:
  * <ul>
  *   <li>committed offset: key {@code [int16 version=1][string group][string topic][int32 partition]}, value
- *       {@code [int16 version=3][int64 offset][int32 leaderEpoch][string metadata][int64 commitTimestamp]};</li>
+ *       {@code [int16 version=3][int64 offset][int32 leaderEpoch][string metadata][int64 commitTimestamp]}, or
+ *       version 1 {@code [int64 offset][string metadata][int64 commitTimestamp][int64 expireTimestamp]} for an
+ *       offset committed with an explicit retention time;</li>
  *   <li>group metadata: key {@code [int16 version=2][string group]}, value {@code [int16 version=3][string
  *       protocolType][int32 generation][nullable string protocol][nullable string leader][int64
  *       currentStateTimestamp][int32 count] members}, each member {@code [string memberId][nullable string
@@ -83,6 +85,12 @@ final class GroupRecords {
 
     static byte[] offsetValue(CommittedOffset offset) {
         Writer w = new Writer();
+        if (offset.expireTimestampMs() >= 0) {
+            // Only value version 1 has an explicit expiry (OffsetCommit v2-v4 with a retention time), as in Kafka.
+            w.int16((short) 1).int64(offset.offset()).string(offset.metadata()).int64(offset.commitTimestampMs())
+                .int64(offset.expireTimestampMs());
+            return w.bytes();
+        }
         w.int16(OFFSET_VALUE_VERSION).int64(offset.offset()).int32(offset.leaderEpoch()).string(offset.metadata())
             .int64(offset.commitTimestampMs());
         return w.bytes();
@@ -149,7 +157,8 @@ final class GroupRecords {
         int leaderEpoch = version >= 3 ? value.getInt() : -1;
         String metadata = readString(value);
         long commitTimestamp = value.getLong();
-        return new CommittedOffset(offset, leaderEpoch, metadata, commitTimestamp);
+        long expireTimestamp = version == 1 ? value.getLong() : -1;
+        return new CommittedOffset(offset, leaderEpoch, metadata, commitTimestamp, expireTimestamp);
     }
 
     private static GroupSnapshot decodeGroup(ByteBuffer value) {

@@ -186,8 +186,9 @@ public final class GroupHandlers {
             }
         }
         if (!toCommit.isEmpty()) {
+            long retentionMs = version <= 4 ? request.retentionTimeMs() : -1;
             Map<TopicPartition, Errors> errors = groups.commitOffsets(request.groupId(), request.memberId(),
-                request.groupInstanceId(), request.generationIdOrMemberEpoch(), version, toCommit);
+                request.groupInstanceId(), request.generationIdOrMemberEpoch(), version, retentionMs, toCommit);
             errors.forEach((tp, error) -> results.get(tp).setErrorCode(error.code()));
         }
         return CompletableFuture.completedFuture(response);

@@ -31,7 +31,12 @@ class GroupCoordinatorTest {
     private final List<GroupCoordinator> coordinators = new ArrayList<>();
 
     private GroupCoordinator coordinator(int maxSize) {
-        GroupConfig config = new GroupConfig(100, 60_000, maxSize, 0, 300_000, 60_000L, 4096, 1, (short) 1, 1 << 20, 1 << 20);
+        return coordinator(maxSize, 0);
+    }
+
+    private GroupCoordinator coordinator(int maxSize, int initialRebalanceDelayMs) {
+        GroupConfig config = new GroupConfig(100, 60_000, maxSize, initialRebalanceDelayMs, 300_000, 60_000L, 4096, 1,
+            (short) 1, 1 << 20, 1 << 20);
         GroupCoordinator c = new GroupCoordinator(config, groupLog, time);
         coordinators.add(c);
         return c;
@@ -180,6 +185,33 @@ class GroupCoordinatorTest {
         assertThat(c.listGroups(List.of(), List.of()).groups()).isEmpty();
         assertThat(groupLog.entries).as("two offset tombstones and two group tombstones")
             .filteredOn(e -> e.value() == null).hasSize(4);
+    }
+
+    @Test
+    void offsetCommittedWithARetentionTimeExpiresWhenThatTimeIsUp() {
+        GroupCoordinator c = coordinator(10);
+        c.load();
+        TopicPartition tp = new TopicPartition("t", 0);
+        c.commitOffsets("short-lived", "", null, -1, (short) 2, 1_000, Map.of(tp, new CommittedOffset(5, -1, "", -1)));
+        c.expireOffsets();
+        assertThat(c.fetchOffsets("short-lived", List.of(tp), false).offsets().get(tp)).isNotNull();
+        time.advance(1_500);
+        c.expireOffsets();
+        assertThat(c.fetchOffsets("short-lived", List.of(tp), false).offsets().get(tp)).isNull();
+    }
+
+    @Test
+    void membersJoiningAnEmptyGroupWithinTheInitialDelayFormOneGeneration() {
+        GroupCoordinator c = coordinator(10, 300);
+        c.load();
+        String a = c.joinGroup(join("together", "", null), "a", "/h", (short) 9).join().memberId();
+        String b = c.joinGroup(join("together", "", null), "b", "/h", (short) 9).join().memberId();
+        CompletableFuture<JoinGroupResponseData> joinA = c.joinGroup(join("together", a, null), "a", "/h", (short) 9);
+        CompletableFuture<JoinGroupResponseData> joinB = c.joinGroup(join("together", b, null), "b", "/h", (short) 9);
+        assertThat(joinA).as("held for the initial rebalance delay").isNotDone();
+        assertThat(joinA.join().generationId()).isEqualTo(1);
+        assertThat(joinB.join().generationId()).isEqualTo(1);
+        assertThat(joinA.join().members().size() + joinB.join().members().size()).isEqualTo(2);
     }
 
     @Test

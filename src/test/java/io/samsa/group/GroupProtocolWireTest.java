@@ -337,6 +337,26 @@ class GroupProtocolWireTest {
         }
     }
 
+    @Test
+    void offsetsTopicIsCompactedAndInternal() throws Exception {
+        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
+                 Map.of("bootstrap.servers", broker.bootstrapServers()));
+             WireClient client = new WireClient("127.0.0.1", broker.port())) {
+            client.<FindCoordinatorResponse>send(new FindCoordinatorRequest.Builder(new FindCoordinatorRequestData()
+                .setKeyType((byte) 0).setCoordinatorKeys(List.of("any"))));
+            var description = admin.describeTopics(List.of("__consumer_offsets")).allTopicNames().get().get("__consumer_offsets");
+            assertThat(description.isInternal()).isTrue();
+            assertThat(description.partitions()).hasSize(2);
+            assertThat(admin.listTopics().names().get()).doesNotContain("__consumer_offsets");
+            assertThat(admin.listTopics(new org.apache.kafka.clients.admin.ListTopicsOptions().listInternal(true)).names().get())
+                .contains("__consumer_offsets");
+            var resource = new org.apache.kafka.common.config.ConfigResource(
+                org.apache.kafka.common.config.ConfigResource.Type.TOPIC, "__consumer_offsets");
+            assertThat(admin.describeConfigs(List.of(resource)).all().get().get(resource).get("cleanup.policy").value())
+                .isEqualTo("compact");
+        }
+    }
+
     private static HeartbeatRequest.Builder heartbeat(String group, String member, int generation) {
         return new HeartbeatRequest.Builder(new HeartbeatRequestData().setGroupId(group).setMemberId(member).setGenerationId(generation));
     }

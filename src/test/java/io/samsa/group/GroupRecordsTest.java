@@ -42,6 +42,21 @@ class GroupRecordsTest {
     }
 
     @Test
+    void offsetWithAnExpiryIsWrittenAsValueVersionOneWhichKafkaReads() {
+        GroupRecords.Entry entry = GroupRecords.offsetCommit("g1", new TopicPartition("t", 0),
+            new CommittedOffset(8, -1, "m", 100L, 5_000L));
+        ByteBuffer value = ByteBuffer.wrap(entry.value());
+        short version = value.getShort();
+        assertThat(version).isEqualTo((short) 1);
+        OffsetCommitValue kafkaValue = new OffsetCommitValue(new ByteBufferAccessor(value), version);
+        assertThat(kafkaValue.offset()).isEqualTo(8);
+        assertThat(kafkaValue.expireTimestamp()).isEqualTo(5_000L);
+        GroupRecords.OffsetRecord back = (GroupRecords.OffsetRecord) GroupRecords.decode(ByteBuffer.wrap(entry.key()),
+            ByteBuffer.wrap(entry.value()));
+        assertThat(back.offset()).isEqualTo(new CommittedOffset(8, -1, "m", 100L, 5_000L));
+    }
+
+    @Test
     void kafkaReadsSamsasGroupMetadataRecords() {
         ClassicGroup group = new ClassicGroup("g2", 42L);
         group.restore("consumer", 3, "range", "m-1", 42L, true);
@@ -82,7 +97,7 @@ class GroupRecordsTest {
         GroupRecords.OffsetRecord record = (GroupRecords.OffsetRecord) GroupRecords.decode(key, value);
         assertThat(record.groupId()).isEqualTo("g3");
         assertThat(record.partition()).isEqualTo(new TopicPartition("t", 2));
-        assertThat(record.offset()).isEqualTo(new CommittedOffset(55, -1, "old", 7));
+        assertThat(record.offset()).isEqualTo(new CommittedOffset(55, -1, "old", 7, 99));
 
         ByteBuffer groupKey = MessageUtil.toVersionPrefixedByteBuffer((short) 2, new GroupMetadataKey().setGroup("g3"));
         ByteBuffer groupValue = MessageUtil.toVersionPrefixedByteBuffer((short) 2, new GroupMetadataValue()
