@@ -10,6 +10,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -82,6 +83,27 @@ class ConsumerGroupTest {
             await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
                 assertThat(values(received(consumers))).containsAll(expected(600, 900)));
             assertThat(received(consumers).size() - before).as("nothing read twice after the handover").isEqualTo(300);
+        } finally {
+            consumers.forEach(GroupConsumer::close);
+        }
+    }
+
+    @Test
+    void eightConsumersStartingAtOnceAllJoinOneGenerationWithoutErrors() {
+        String topic = "crowded";
+        Clients.createTopic(broker.bootstrapServers(), topic, 8, Map.of());
+        List<GroupConsumer> consumers = new ArrayList<>();
+        try {
+            for (int i = 0; i < 8; i++) {
+                consumers.add(new GroupConsumer(broker.bootstrapServers(), "crowd", topic, Map.of()));
+            }
+            await().atMost(Duration.ofSeconds(40)).untilAsserted(() -> {
+                for (GroupConsumer c : consumers) {
+                    assertThat(c.failure()).isNull();
+                    assertThat(c.assignment()).hasSize(1);
+                }
+                assertThat(union(consumers)).hasSize(8);
+            });
         } finally {
             consumers.forEach(GroupConsumer::close);
         }

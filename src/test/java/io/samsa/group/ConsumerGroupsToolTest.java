@@ -50,7 +50,7 @@ class ConsumerGroupsToolTest {
     }
 
     @Test
-    void listDescribeResetAndDeleteAGroupWithKafkasTool() throws Exception {
+    void listDescribeResetDeleteOffsetsAndDeleteAGroupWithKafkasTool() throws Exception {
         String topic = "tooled";
         String group = "tool-group";
         Clients.createTopic(broker.bootstrapServers(), topic, 3, Map.of());
@@ -101,6 +101,13 @@ class ConsumerGroupsToolTest {
         }
         String afterReset = run("--describe", "--group", group);
         assertThat(rows(afterReset, topic)).allSatisfy(row -> assertThat(row[5]).isEqualTo("10"));
+
+        String deletedOffsets = run("--delete-offsets", "--group", group, "--topic", topic + ":2");
+        assertThat(deletedOffsets).containsPattern(topic + "\\s+2\\s+Successful");
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
+            assertThat(admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get())
+                .containsOnlyKeys(new TopicPartition(topic, 0), new TopicPartition(topic, 1));
+        }
 
         assertThat(run("--delete", "--group", group)).contains("Deletion of requested consumer groups ('" + group + "') was successful.");
         assertThat(run("--list")).doesNotContain(group);
