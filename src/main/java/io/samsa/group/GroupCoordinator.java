@@ -80,7 +80,7 @@ public final class GroupCoordinator implements AutoCloseable {
     }
 
     /** Creates the offsets topic if needed (FindCoordinator does, as Kafka); false when it cannot exist yet. */
-    public boolean ensureOffsetsTopic() {
+    public CompletableFuture<Boolean> ensureOffsetsTopic() {
         return groupLog.ensureReady();
     }
 

@@ -4,6 +4,7 @@ import org.apache.kafka.common.protocol.Errors;
 
 import java.nio.ByteBuffer;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.BiConsumer;
 
 /**
@@ -13,8 +14,11 @@ import java.util.function.BiConsumer;
  */
 interface GroupLog {
 
-    /** Creates the storage if it does not exist yet; false when it cannot be created now. */
-    boolean ensureReady();
+    /**
+     * Creates the storage if it does not exist yet, off the calling thread; completes with false when it
+     * cannot be created now.
+     */
+    CompletableFuture<Boolean> ensureReady();
 
     /**
      * Appends the records atomically (one batch) to the group's partition; returns NONE, or the error to

@@ -4,6 +4,7 @@ import io.samsa.metadata.Controller;
 import io.samsa.metadata.TopicImage;
 import io.samsa.partition.Partition;
 import io.samsa.partition.PartitionManager;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import io.samsa.log.LogReadInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.compress.Compression;
@@ -23,13 +24,19 @@ import org.slf4j.LoggerFactory;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 
 /**
  * The internal compacted topic {@code __consumer_offsets}: created on first use with
  * {@code offsets.topic.num.partitions} partitions; a group's records go to partition
  * {@code abs(groupId.hashCode()) % partitions}, as in Kafka, through the normal partition append path.
- * Thread-safe: creation is serialised; appends are serialised per partition by the log.
+ * Thread-safe: creation is serialised (and done off the network threads); appends are serialised per
+ * partition by the log.
  */
 public final class OffsetsTopic implements GroupLog {
     private static final Logger log = LoggerFactory.getLogger(OffsetsTopic.class);
@@ -39,6 +46,8 @@ public final class OffsetsTopic implements GroupLog {
     private final PartitionManager partitions;
     private final GroupConfig config;
     private final Time time;
+    private final ExecutorService creator = new ThreadPoolExecutor(0, 1, 10, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+        new DefaultThreadFactory("samsa-offsets-topic", true));
 
     public OffsetsTopic(Controller controller, PartitionManager partitions, GroupConfig config, Time time) {
         this.controller = controller;
@@ -55,7 +64,15 @@ public final class OffsetsTopic implements GroupLog {
     }
 
     @Override
-    public synchronized boolean ensureReady() {
+    public CompletableFuture<Boolean> ensureReady() {
+        if (controller.image().topic(NAME) != null) {
+            return CompletableFuture.completedFuture(true);
+        }
+        // Creating 50 partitions takes a while: not on a network thread.
+        return CompletableFuture.supplyAsync(this::create, creator);
+    }
+
+    private synchronized boolean create() {
         if (controller.image().topic(NAME) != null) {
             return true;
         }
@@ -76,7 +93,7 @@ public final class OffsetsTopic implements GroupLog {
         if (entries.isEmpty()) {
             return Errors.NONE;
         }
-        if (!ensureReady()) {
+        if (controller.image().topic(NAME) == null && !create()) {
             return Errors.COORDINATOR_NOT_AVAILABLE;
         }
         TopicPartition tp = new TopicPartition(NAME, partitionFor(groupId));

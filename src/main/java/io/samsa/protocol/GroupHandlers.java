@@ -87,23 +87,27 @@ public final class GroupHandlers {
 
     CompletableFuture<ApiMessage> findCoordinator(RequestContext context, FindCoordinatorRequestData request) {
         short version = context.apiVersion();
-        FindCoordinatorResponseData response = new FindCoordinatorResponseData();
-        if (version >= 4) {
-            for (String key : request.coordinatorKeys()) {
-                Coordinator c = coordinatorFor(context, request.keyType(), key);
-                response.coordinators().add(new FindCoordinatorResponseData.Coordinator().setKey(key)
-                    .setErrorCode(c.error().code()).setErrorMessage(c.message())
-                    .setNodeId(c.nodeId()).setHost(c.host()).setPort(c.port()));
+        CompletableFuture<Boolean> offsetsTopicReady = request.keyType() == CoordinatorType.GROUP.id()
+            ? groups.ensureOffsetsTopic() : CompletableFuture.completedFuture(false);
+        return offsetsTopicReady.thenApply(ready -> {
+            FindCoordinatorResponseData response = new FindCoordinatorResponseData();
+            if (version >= 4) {
+                for (String key : request.coordinatorKeys()) {
+                    Coordinator c = coordinatorFor(context, request.keyType(), ready);
+                    response.coordinators().add(new FindCoordinatorResponseData.Coordinator().setKey(key)
+                        .setErrorCode(c.error().code()).setErrorMessage(c.message())
+                        .setNodeId(c.nodeId()).setHost(c.host()).setPort(c.port()));
+                }
+            } else {
+                Coordinator c = coordinatorFor(context, request.keyType(), ready);
+                response.setErrorCode(c.error().code()).setErrorMessage(c.message())
+                    .setNodeId(c.nodeId()).setHost(c.host()).setPort(c.port());
             }
-        } else {
-            Coordinator c = coordinatorFor(context, request.keyType(), request.key());
-            response.setErrorCode(c.error().code()).setErrorMessage(c.message())
-                .setNodeId(c.nodeId()).setHost(c.host()).setPort(c.port());
-        }
-        return CompletableFuture.completedFuture(response);
+            return response;
+        });
     }
 
-    private Coordinator coordinatorFor(RequestContext context, byte keyType, String key) {
+    private Coordinator coordinatorFor(RequestContext context, byte keyType, boolean offsetsTopicReady) {
         if (keyType == CoordinatorType.TRANSACTION.id()) {
             // Fatal for the producer (as InitProducerId's answer), rather than a retriable error it would wait on.
             return Coordinator.error(Errors.TRANSACTIONAL_ID_AUTHORIZATION_FAILED,
@@ -113,7 +117,7 @@ public final class GroupHandlers {
             // Kafka's answer to share-group keys when share groups are not enabled, and to unknown key types.
             return Coordinator.error(Errors.INVALID_REQUEST, "Coordinator key type " + keyType + " is not supported");
         }
-        if (!groups.ensureOffsetsTopic()) {
+        if (!offsetsTopicReady) {
             return Coordinator.error(Errors.COORDINATOR_NOT_AVAILABLE, Errors.COORDINATOR_NOT_AVAILABLE.message());
         }
         for (ClusterInfo.Broker broker : cluster.brokers()) {

@@ -5,6 +5,7 @@ import org.apache.kafka.common.protocol.Errors;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.BiConsumer;
 
 /** A {@link GroupLog} in a list, for unit tests; it can be told to fail appends. */
@@ -17,8 +18,8 @@ final class MemoryGroupLog implements GroupLog {
     }
 
     @Override
-    public boolean ensureReady() {
-        return true;
+    public CompletableFuture<Boolean> ensureReady() {
+        return CompletableFuture.completedFuture(true);
     }
 
     @Override
