@@ -28,8 +28,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Apache Kafka's own kafka-consumer-groups tool, run in-process against Samsa: list, describe with lag,
- * reset offsets and delete. The tool asks ConsumerGroupDescribe first and falls back to DescribeGroups.
+ * Apache Kafka's own kafka-consumer-groups and kafka-console-consumer tools, run in-process against Samsa:
+ * list, describe with lag, reset offsets, delete offsets and groups. The groups tool asks
+ * ConsumerGroupDescribe first and falls back to DescribeGroups.
  */
 class ConsumerGroupsToolTest {
     static EmbeddedBroker broker;
@@ -113,18 +114,49 @@ class ConsumerGroupsToolTest {
         assertThat(run("--list")).doesNotContain(group);
     }
 
+    @Test
+    void consoleConsumerWithoutAGroupJoinsARandomGroupAndReadsFromTheBeginning() {
+        String topic = "console";
+        Clients.createTopic(broker.bootstrapServers(), topic, 2, Map.of());
+        try (KafkaProducer<byte[], byte[]> producer = Clients.producer(broker.bootstrapServers(), Map.of())) {
+            for (int i = 0; i < 6; i++) {
+                producer.send(new ProducerRecord<>(topic, i % 2, null, ("line-" + i).getBytes(StandardCharsets.UTF_8)));
+            }
+            producer.flush();
+        }
+        String output = capture(() -> org.apache.kafka.tools.consumer.ConsoleConsumer.main(new String[] {
+            "--bootstrap-server", broker.bootstrapServers(), "--topic", topic, "--from-beginning",
+            "--max-messages", "6", "--timeout-ms", "30000"}));
+        assertThat(output.lines().filter(l -> l.startsWith("line-"))).hasSize(6);
+        assertThat(run("--list")).containsPattern("console-consumer-\\d+");
+    }
+
     /** Runs kafka-consumer-groups with the given arguments and returns what it printed. */
     private static String run(String... args) {
         List<String> argv = new ArrayList<>(List.of("--bootstrap-server", broker.bootstrapServers()));
         argv.addAll(Arrays.asList(args));
+        return capture(() -> ConsumerGroupCommand.main(argv.toArray(new String[0])));
+    }
+
+    @FunctionalInterface
+    private interface Tool {
+        void run() throws Exception;
+    }
+
+    /** Runs a tool's main in-process and returns its stdout; an exit with a non-zero code fails the test. */
+    private static String capture(Tool tool) {
         Exit.setExitProcedure((code, message) -> {
-            throw new IllegalStateException("kafka-consumer-groups exited with " + code + ": " + message);
+            if (code != 0) {
+                throw new IllegalStateException("The tool exited with " + code + ": " + message);
+            }
         });
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
         PrintStream original = System.out;
         System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
         try {
-            ConsumerGroupCommand.main(argv.toArray(new String[0]));
+            tool.run();
+        } catch (Exception e) {
+            throw new IllegalStateException("The tool failed", e);
         } finally {
             System.setOut(original);
         }
