@@ -357,6 +357,85 @@ class GroupProtocolWireTest {
         }
     }
 
+    @Test
+    void everyAdvertisedVersionOfTheGroupApisIsAnsweredInItsOwnFormat() throws Exception {
+        Uuid topicId;
+        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
+                 Map.of("bootstrap.servers", broker.bootstrapServers()))) {
+            topicId = admin.describeTopics(List.of("committed")).allTopicNames().get().get("committed").topicId();
+        }
+        try (WireClient client = new WireClient("127.0.0.1", broker.port())) {
+            for (short v = 0; v <= 6; v++) {
+                FindCoordinatorRequestData data = v >= 4
+                    ? new FindCoordinatorRequestData().setCoordinatorKeys(List.of("versions")) : new FindCoordinatorRequestData().setKey("versions");
+                FindCoordinatorResponse r = client.send(new FindCoordinatorRequest.Builder(data), v);
+                assertThat(v >= 4 ? r.data().coordinators().get(0).errorCode() : r.data().errorCode()).as("FindCoordinator v%d", v).isZero();
+            }
+            for (short v = 0; v <= 9; v++) {
+                String group = "versions-" + v;
+                JoinGroupResponse first = client.send(join(group, ""), v);
+                if (v >= 4) {
+                    assertThat(first.error()).as("JoinGroup v%d", v).isEqualTo(Errors.MEMBER_ID_REQUIRED);
+                    first = client.send(join(group, first.data().memberId()), v);
+                }
+                assertThat(first.error()).as("JoinGroup v%d", v).isEqualTo(Errors.NONE);
+                String member = first.data().memberId();
+                JoinGroupResponse refused = client.send(new JoinGroupRequest.Builder(joinData(group + "-x", "").setSessionTimeoutMs(1)), v);
+                assertThat(refused.error()).isEqualTo(Errors.INVALID_SESSION_TIMEOUT);
+                if (v <= 5) {
+                    SyncGroupRequestData sync = new SyncGroupRequestData().setGroupId(group).setMemberId(member).setGenerationId(1)
+                        .setAssignments(List.of());
+                    if (v == 5) {
+                        sync.setProtocolType("consumer").setProtocolName("range");
+                    }
+                    assertThat(client.<SyncGroupResponse>send(new SyncGroupRequest.Builder(sync), v).error()).as("SyncGroup v%d", v)
+                        .isEqualTo(Errors.NONE);
+                }
+                if (v <= 4) {
+                    assertThat(client.<HeartbeatResponse>send(heartbeat(group, member, 1), v).error()).as("Heartbeat v%d", v)
+                        .isEqualTo(Errors.NONE);
+                }
+                if (v <= 5) {
+                    LeaveGroupResponse left = client.send(new LeaveGroupRequest.Builder(group, List.of(new MemberIdentity().setMemberId(member))), v);
+                    assertThat(left.error()).as("LeaveGroup v%d", v).isEqualTo(Errors.NONE);
+                }
+            }
+            for (short v = 2; v <= 10; v++) {
+                OffsetCommitRequestData data = new OffsetCommitRequestData().setGroupId("versions-commit").setGenerationIdOrMemberEpoch(-1)
+                    .setMemberId("").setTopics(List.of(new OffsetCommitRequestData.OffsetCommitRequestTopic().setName("committed")
+                        .setTopicId(topicId).setPartitions(List.of(new OffsetCommitRequestData.OffsetCommitRequestPartition()
+                            .setPartitionIndex(0).setCommittedOffset(v).setCommittedMetadata("v" + v)))));
+                OffsetCommitResponse committed = client.send(OffsetCommitRequest.Builder.forTopicIdsOrNames(data), v);
+                assertThat(committed.errorCounts()).as("OffsetCommit v%d", v).containsOnlyKeys(Errors.NONE);
+            }
+            for (short v = 1; v <= 10; v++) {
+                OffsetFetchRequestData.OffsetFetchRequestTopics topic = new OffsetFetchRequestData.OffsetFetchRequestTopics()
+                    .setName("committed").setTopicId(topicId).setPartitionIndexes(List.of(0));
+                OffsetFetchResponse fetched = client.send(OffsetFetchRequest.Builder.forTopicIdsOrNames(new OffsetFetchRequestData()
+                    .setGroups(List.of(new OffsetFetchRequestData.OffsetFetchRequestGroup().setGroupId("versions-commit")
+                        .setTopics(List.of(topic)))), false), v);
+                var partition = fetched.group("versions-commit").topics().get(0).partitions().get(0);
+                assertThat(partition.committedOffset()).as("OffsetFetch v%d", v).isEqualTo(10);
+                assertThat(partition.metadata()).isEqualTo("v10");
+            }
+            for (short v = 0; v <= 5; v++) {
+                ListGroupsResponse listed = client.send(new ListGroupsRequest.Builder(new ListGroupsRequestData()), v);
+                assertThat(listed.data().groups()).as("ListGroups v%d", v).extracting(ListGroupsResponseData.ListedGroup::groupId)
+                    .contains("versions-commit");
+            }
+            for (short v = 0; v <= 6; v++) {
+                DescribeGroupsResponse described = client.send(new DescribeGroupsRequest.Builder(new DescribeGroupsRequestData()
+                    .setGroups(List.of("versions-0")).setIncludeAuthorizedOperations(v >= 3)), v);
+                assertThat(described.data().groups().get(0).groupState()).as("DescribeGroups v%d", v).isEqualTo("Empty");
+            }
+            for (short v = 0; v <= 3; v++) {
+                DeleteGroupsResponse deleted = client.send(new DeleteGroupsRequest.Builder(new DeleteGroupsRequestData()
+                    .setGroupsNames(List.of("versions-" + v))), v);
+                assertThat(deleted.data().results().find("versions-" + v).errorCode()).as("DeleteGroups v%d", v).isZero();
+            }
+        }
+    }
+
     private static HeartbeatRequest.Builder heartbeat(String group, String member, int generation) {
         return new HeartbeatRequest.Builder(new HeartbeatRequestData().setGroupId(group).setMemberId(member).setGenerationId(generation));
     }
