@@ -241,6 +241,12 @@ final class ClassicGroup {
         countProtocols(member, -1);
         member.update(protocols, rebalanceTimeoutMs, sessionTimeoutMs);
         countProtocols(member, 1);
+        if (joinFuture != null && member.isAwaitingJoin() && member.joinFuture() != joinFuture) {
+            // A second JoinGroup from the same member replaces the first, which must still get an answer:
+            // responses on a connection go out in order, so an unanswered one would hold back the rest.
+            member.joinFuture().complete(new JoinGroupResponseData().setMemberId(member.memberId()).setLeader("")
+                .setGenerationId(-1).setErrorCode(Errors.REBALANCE_IN_PROGRESS.code()));
+        }
         if (joinFuture != null && !member.isAwaitingJoin()) {
             awaitingJoin++;
         } else if (joinFuture == null && member.isAwaitingJoin()) {

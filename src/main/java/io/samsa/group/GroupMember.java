@@ -156,7 +156,12 @@ final class GroupMember {
         return joinFuture != null;
     }
 
+    /** Parks a SyncGroup; one already parked (a duplicate request) is answered REBALANCE_IN_PROGRESS. */
     void setSyncFuture(CompletableFuture<SyncGroupResponseData> future) {
+        if (syncFuture != null && syncFuture != future) {
+            syncFuture.complete(new SyncGroupResponseData().setAssignment(new byte[0])
+                .setErrorCode(org.apache.kafka.common.protocol.Errors.REBALANCE_IN_PROGRESS.code()));
+        }
         this.syncFuture = future;
     }
 

@@ -113,6 +113,20 @@ class GroupCoordinatorTest {
     }
 
     @Test
+    void aRepeatedJoinGroupAnswersTheOneItReplaces() {
+        GroupCoordinator c = coordinator(10);
+        c.load();
+        String a = joinAndSync(c, "repeat", null);
+        String b = c.joinGroup(join("repeat", "", null), "b", "/h", (short) 9).join().memberId();
+        CompletableFuture<JoinGroupResponseData> firstB = c.joinGroup(join("repeat", b, null), "b", "/h", (short) 9);
+        CompletableFuture<JoinGroupResponseData> secondB = c.joinGroup(join("repeat", b, null), "b", "/h", (short) 9);
+        assertThat(firstB.join().errorCode()).isEqualTo(Errors.REBALANCE_IN_PROGRESS.code());
+        JoinGroupResponseData joinedA = c.joinGroup(join("repeat", a, null), "a", "/h", (short) 9).join();
+        assertThat(joinedA.generationId()).isEqualTo(2);
+        assertThat(secondB.join().generationId()).isEqualTo(2);
+    }
+
+    @Test
     void joinBeyondGroupMaxSizeIsRefused() {
         GroupCoordinator c = coordinator(1);
         c.load();
