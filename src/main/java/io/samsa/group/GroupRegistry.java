@@ -102,7 +102,8 @@ final class GroupRegistry {
             ClassicGroup group = groups.computeIfAbsent(g.groupId(), id -> new ClassicGroup(id, now));
             GroupRecords.GroupSnapshot s = g.snapshot();
             group.resetMembership(now);
-            group.restore(s.protocolType(), s.generation(), s.protocol(), s.leader(), s.stateTimestampMs(), !s.members().isEmpty());
+            group.restore(s.protocolType(), s.generation(), s.protocol(), s.leader(), s.stateTimestampMs(),
+                !s.members().isEmpty());
             for (GroupRecords.MemberSnapshot m : s.members()) {
                 GroupMember member = new GroupMember(m.memberId(), m.groupInstanceId(), m.clientId(), m.clientHost(),
                     m.rebalanceTimeoutMs(), m.sessionTimeoutMs(), s.protocolType(),

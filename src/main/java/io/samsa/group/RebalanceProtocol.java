@@ -277,7 +277,8 @@ final class RebalanceProtocol {
             group.setNewMemberAdded(false);
             int nextDelay = Math.min(config.initialRebalanceDelayMs(), remainingMs);
             int nextRemaining = Math.max(remainingMs - delayMs, 0);
-            timers.schedule(group, JOIN_TIMER, nextDelay, () -> completeInitialRebalanceOrExtend(group, nextDelay, nextRemaining));
+            timers.schedule(group, JOIN_TIMER, nextDelay,
+                () -> completeInitialRebalanceOrExtend(group, nextDelay, nextRemaining));
         } else {
             completeJoin(group);
         }
@@ -296,7 +297,8 @@ final class RebalanceProtocol {
             if (!m.isStatic()) {
                 group.remove(m.memberId());
                 timers.cancel(group, heartbeatKey(m.memberId()));
-                log.info("Group {} removed member {}: it did not rejoin within the rebalance timeout", group.groupId(), m.memberId());
+                log.info("Group {} removed member {}: it did not rejoin within the rebalance timeout",
+                    group.groupId(), m.memberId());
             }
         }
         if (!group.maybeElectNewJoinedLeader() && group.size() > 0) {

@@ -171,8 +171,8 @@ public final class GroupHandlers {
         Map<TopicPartition, OffsetCommitResponseData.OffsetCommitResponsePartition> results = new LinkedHashMap<>();
         for (OffsetCommitRequestData.OffsetCommitRequestTopic topic : request.topics()) {
             TopicImage known = version >= 10 ? image.topic(topic.topicId()) : image.topic(topic.name());
-            OffsetCommitResponseData.OffsetCommitResponseTopic topicResponse = new OffsetCommitResponseData.OffsetCommitResponseTopic()
-                .setName(topic.name()).setTopicId(topic.topicId());
+            OffsetCommitResponseData.OffsetCommitResponseTopic topicResponse =
+                new OffsetCommitResponseData.OffsetCommitResponseTopic().setName(topic.name()).setTopicId(topic.topicId());
             response.topics().add(topicResponse);
             for (OffsetCommitRequestData.OffsetCommitRequestPartition p : topic.partitions()) {
                 OffsetCommitResponseData.OffsetCommitResponsePartition result =
@@ -184,7 +184,8 @@ public final class GroupHandlers {
                     result.setErrorCode(Errors.UNKNOWN_TOPIC_OR_PARTITION.code());
                 } else {
                     TopicPartition tp = new TopicPartition(known.name(), p.partitionIndex());
-                    toCommit.put(tp, new CommittedOffset(p.committedOffset(), p.committedLeaderEpoch(), p.committedMetadata(), -1));
+                    toCommit.put(tp, new CommittedOffset(p.committedOffset(), p.committedLeaderEpoch(),
+                        p.committedMetadata(), -1));
                     results.put(tp, result);
                 }
             }
@@ -222,8 +223,8 @@ public final class GroupHandlers {
         return CompletableFuture.completedFuture(new OffsetFetchResponse.Builder(responses).build(version).data());
     }
 
-    private OffsetFetchResponseData.OffsetFetchResponseGroup fetchGroup(OffsetFetchRequestData.OffsetFetchRequestGroup request,
-                                                                        boolean requireStable, boolean byId, MetadataImage image) {
+    private OffsetFetchResponseData.OffsetFetchResponseGroup fetchGroup(
+        OffsetFetchRequestData.OffsetFetchRequestGroup request, boolean requireStable, boolean byId, MetadataImage image) {
         OffsetFetchResponseData.OffsetFetchResponseGroup response =
             new OffsetFetchResponseData.OffsetFetchResponseGroup().setGroupId(request.groupId());
         List<TopicPartition> partitions = null;
