@@ -1,6 +1,7 @@
 package io.samsa.protocol;
 
 import io.samsa.config.ServerConfig;
+import io.samsa.group.GroupCoordinator;
 import io.samsa.metadata.ClusterInfo;
 import io.samsa.metadata.Controller;
 import io.samsa.partition.PartitionManager;
@@ -11,7 +12,7 @@ public final class Handlers {
     }
 
     public static RequestDispatcher create(ServerConfig config, int nodeId, ClusterInfo cluster, Controller controller,
-                                           PartitionManager partitions) {
+                                           PartitionManager partitions, GroupCoordinator groups) {
         RequestDispatcher dispatcher = new RequestDispatcher();
         ConfigDescriber describer = new ConfigDescriber(config, nodeId, partitions::topicDefaults);
         new BrokerInfoHandlers(dispatcher, controller, partitions, cluster, nodeId).registerWith(dispatcher);
@@ -22,6 +23,7 @@ public final class Handlers {
             config.getInt(ServerConfig.FETCH_MAX_BYTES)).registerWith(dispatcher);
         new OffsetHandlers(controller, partitions).registerWith(dispatcher);
         new ConfigHandlers(controller, describer, nodeId).registerWith(dispatcher);
+        new GroupHandlers(groups, controller, cluster, nodeId).registerWith(dispatcher);
         return dispatcher;
     }
 }

@@ -2,6 +2,9 @@ package io.samsa.server;
 
 import io.samsa.config.Endpoint;
 import io.samsa.config.ServerConfig;
+import io.samsa.group.GroupConfig;
+import io.samsa.group.GroupCoordinator;
+import io.samsa.group.OffsetsTopic;
 import io.samsa.metadata.ClusterInfo;
 import io.samsa.metadata.Controller;
 import io.samsa.metadata.LocalMetadataLog;
@@ -32,6 +35,7 @@ public final class Broker implements AutoCloseable {
     private BrokerScheduler scheduler;
     private LocalMetadataLog metadataLog;
     private PartitionManager partitions;
+    private GroupCoordinator groups;
     private NetworkServer network;
     private List<Endpoint> boundEndpoints = List.of();
     private String clusterId;
@@ -59,7 +63,15 @@ public final class Broker implements AutoCloseable {
         List<Endpoint> listeners = config.listeners();
         // Advertised ports are read lazily: a listener on port 0 (tests) knows its port only after binding.
         ClusterInfo cluster = new ClusterInfo(clusterId, nodeId, List.of(new ClusterInfo.Broker(nodeId, null, new LazyEndpoints(this))));
-        RequestDispatcher dispatcher = Handlers.create(config, nodeId, cluster, controller, partitions);
+        GroupConfig groupConfig = GroupConfig.from(config);
+        groups = GroupCoordinator.onOffsetsTopic(groupConfig, new OffsetsTopic(controller, partitions, groupConfig, Time.SYSTEM),
+            Time.SYSTEM);
+        // Groups are replayed from __consumer_offsets in the background; until then group requests get
+        // COORDINATOR_LOAD_IN_PROGRESS and clients retry.
+        Thread loader = new Thread(groups::load, "samsa-group-loader");
+        loader.setDaemon(true);
+        loader.start();
+        RequestDispatcher dispatcher = Handlers.create(config, nodeId, cluster, controller, partitions, groups);
         network = new NetworkServer(dispatcher, config.socketRequestMaxBytes(), config.connectionsMaxIdleMs(),
             config.getInt(ServerConfig.NUM_NETWORK_THREADS),
             config.getInt("socket.send.buffer.bytes"), config.getInt("socket.receive.buffer.bytes"));
@@ -69,6 +81,8 @@ public final class Broker implements AutoCloseable {
             config.getLong(ServerConfig.LOG_RETENTION_CHECK_INTERVAL_MS));
         scheduler.schedulePeriodically("log-flush", partitions::runFlush,
             Math.min(config.getLong(ServerConfig.LOG_FLUSH_SCHEDULER_INTERVAL_MS), 1000L));
+        scheduler.schedulePeriodically("offsets-retention", groups::expireOffsets,
+            config.getLong("offsets.retention.check.interval.ms"));
         return this;
     }
 
@@ -124,6 +138,10 @@ public final class Broker implements AutoCloseable {
         return partitions;
     }
 
+    public GroupCoordinator groups() {
+        return groups;
+    }
+
     @Override
     public synchronized void close() {
         if (closed) {
@@ -132,6 +150,9 @@ public final class Broker implements AutoCloseable {
         closed = true;
         if (network != null) {
             network.close();
+        }
+        if (groups != null) {
+            groups.close();
         }
         if (scheduler != null) {
             scheduler.close();

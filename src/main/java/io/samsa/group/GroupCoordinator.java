@@ -1,0 +1,598 @@
+package io.samsa.group;
+
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.message.DescribeGroupsResponseData.DescribedGroup;
+import org.apache.kafka.common.message.DescribeGroupsResponseData.DescribedGroupMember;
+import org.apache.kafka.common.message.HeartbeatRequestData;
+import org.apache.kafka.common.message.JoinGroupRequestData;
+import org.apache.kafka.common.message.JoinGroupResponseData;
+import org.apache.kafka.common.message.LeaveGroupRequestData.MemberIdentity;
+import org.apache.kafka.common.message.LeaveGroupResponseData.MemberResponse;
+import org.apache.kafka.common.message.ListGroupsResponseData.ListedGroup;
+import org.apache.kafka.common.message.SyncGroupRequestData;
+import org.apache.kafka.common.message.SyncGroupResponseData;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.utils.Time;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * The classic consumer group coordinator. Package {@code io.samsa.group} owns consumer groups that use the
+ * classic protocol (JoinGroup/SyncGroup/Heartbeat/LeaveGroup) and the offsets that groups — and "simple"
+ * consumers without group management — commit, together with their durable form: records in the internal
+ * compacted topic {@code __consumer_offsets} ({@link OffsetsTopic}, in Kafka's record layout,
+ * {@link GroupRecords}) that are replayed into memory when the broker starts.
+ *
+ * <p>This broker is the coordinator of every group. Until {@link #load()} has replayed the stored records,
+ * group requests get COORDINATOR_LOAD_IN_PROGRESS. The rebalance protocol itself is in
+ * {@link RebalanceProtocol}, the groups by id in {@link GroupRegistry}; this class serialises work on each
+ * group with the group's lock and implements offsets, listing, describing and deleting.
+ *
+ * <p>Thread-safe: groups live in a concurrent map; each operation on a group holds that group's lock, also
+ * taken by the group's timers. Responses that must wait (JoinGroup, SyncGroup) are futures completed later
+ * from whichever thread moves the group on; no thread ever blocks waiting for them.
+ */
+public final class GroupCoordinator implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(GroupCoordinator.class);
+    /** What DescribeGroups reports as authorized without an authorizer: READ, DELETE and DESCRIBE on a group. */
+    private static final int GROUP_OPERATIONS = (1 << 3) | (1 << 6) | (1 << 8);
+    private static final int AUTHORIZED_OPERATIONS_OMITTED = Integer.MIN_VALUE;
+
+    private final GroupConfig config;
+    private final GroupLog groupLog;
+    private final Time time;
+    private final GroupTimers timers = new GroupTimers();
+    private final RebalanceProtocol protocol;
+    private final GroupRegistry groups;
+    private volatile boolean loaded;
+
+    GroupCoordinator(GroupConfig config, GroupLog groupLog, Time time) {
+        this.config = config;
+        this.groupLog = groupLog;
+        this.time = time;
+        this.protocol = new RebalanceProtocol(config, groupLog, timers, time);
+        this.groups = new GroupRegistry(timers, time);
+    }
+
+    /** A coordinator storing its state in {@code __consumer_offsets}. */
+    public static GroupCoordinator onOffsetsTopic(GroupConfig config, OffsetsTopic topic, Time time) {
+        return new GroupCoordinator(config, topic, time);
+    }
+
+    public GroupConfig config() {
+        return config;
+    }
+
+    public boolean isLoaded() {
+        return loaded;
+    }
+
+    /** Creates the offsets topic if needed (FindCoordinator does, as Kafka); false when it cannot exist yet. */
+    public CompletableFuture<Boolean> ensureOffsetsTopic() {
+        return groupLog.ensureReady();
+    }
+
+    /**
+     * Replays every stored group and offset record into memory, then arms the session timers of loaded
+     * members, and from then on serves requests. Called once, at start-up, off the network threads.
+     */
+    public void load() {
+        long start = time.milliseconds();
+        try {
+            groupLog.load(groups::replay);
+        } catch (RuntimeException e) {
+            log.error("Loading consumer groups failed; groups not yet loaded start empty", e);
+        }
+        for (ClassicGroup group : groups.all()) {
+            group.lock.lock();
+            try {
+                for (GroupMember m : group.members()) {
+                    protocol.scheduleHeartbeat(group, m.memberId(), m.sessionTimeoutMs());
+                }
+            } finally {
+                group.lock.unlock();
+            }
+        }
+        loaded = true;
+        log.info("Loaded {} consumer group(s) in {} ms", groups.size(), time.milliseconds() - start);
+    }
+
+    // ---- membership
+
+    public CompletableFuture<JoinGroupResponseData> joinGroup(JoinGroupRequestData request, String clientId,
+                                                              String clientHost, short version) {
+        String memberId = request.memberId();
+        Errors error = checkGroupId(request.groupId());
+        if (error == Errors.NONE && (request.sessionTimeoutMs() < config.minSessionTimeoutMs()
+            || request.sessionTimeoutMs() > config.maxSessionTimeoutMs())) {
+            error = Errors.INVALID_SESSION_TIMEOUT;
+        }
+        if (error != Errors.NONE) {
+            return CompletableFuture.completedFuture(RebalanceProtocol.joinError(memberId, error));
+        }
+        if (request.rebalanceTimeoutMs() < 0) {
+            request.setRebalanceTimeoutMs(request.sessionTimeoutMs());
+        }
+        List<GroupMember.Protocol> protocols = new ArrayList<>();
+        for (JoinGroupRequestData.JoinGroupRequestProtocol p : request.protocols()) {
+            protocols.add(new GroupMember.Protocol(p.name(), p.metadata()));
+        }
+        CompletableFuture<JoinGroupResponseData> future = new CompletableFuture<>();
+        ClassicGroup group = groups.lock(request.groupId(), memberId.isEmpty());
+        if (group == null) {
+            // A member id for a group that does not exist: the member must start over.
+            future.complete(RebalanceProtocol.joinError(memberId, Errors.UNKNOWN_MEMBER_ID));
+            return future;
+        }
+        try {
+            protocol.join(group, request, protocols, clientId, clientHost, version, future);
+        } finally {
+            group.lock.unlock();
+        }
+        return future;
+    }
+
+    public CompletableFuture<SyncGroupResponseData> syncGroup(SyncGroupRequestData request) {
+        Errors error = checkGroupId(request.groupId());
+        if (error != Errors.NONE) {
+            return CompletableFuture.completedFuture(RebalanceProtocol.syncError(error));
+        }
+        CompletableFuture<SyncGroupResponseData> future = new CompletableFuture<>();
+        ClassicGroup group = groups.lock(request.groupId(), false);
+        if (group == null) {
+            future.complete(RebalanceProtocol.syncError(Errors.UNKNOWN_MEMBER_ID));
+            return future;
+        }
+        try {
+            protocol.sync(group, request, future);
+        } finally {
+            group.lock.unlock();
+        }
+        return future;
+    }
+
+    public Errors heartbeat(HeartbeatRequestData request) {
+        if (!loaded) {
+            // As Kafka: while loading, a heartbeat is answered blindly rather than failing the member.
+            return Errors.NONE;
+        }
+        if (request.groupId() == null || request.groupId().isEmpty()) {
+            return Errors.INVALID_GROUP_ID;
+        }
+        ClassicGroup group = groups.lock(request.groupId(), false);
+        if (group == null) {
+            return Errors.UNKNOWN_MEMBER_ID;
+        }
+        try {
+            return protocol.heartbeat(group, request.memberId(), request.groupInstanceId(), request.generationId());
+        } finally {
+            group.lock.unlock();
+        }
+    }
+
+    /** The result of a LeaveGroup: a top-level error, or one result per leaving member. */
+    public record LeaveResult(Errors error, List<MemberResponse> members) {
+    }
+
+    public LeaveResult leaveGroup(String groupId, List<MemberIdentity> leaving) {
+        Errors error = checkGroupId(groupId);
+        if (error != Errors.NONE) {
+            return new LeaveResult(error, List.of());
+        }
+        ClassicGroup group = groups.lock(groupId, false);
+        if (group == null) {
+            List<MemberResponse> unknown = new ArrayList<>();
+            for (MemberIdentity m : leaving) {
+                unknown.add(new MemberResponse().setMemberId(m.memberId()).setGroupInstanceId(m.groupInstanceId())
+                    .setErrorCode(Errors.UNKNOWN_MEMBER_ID.code()));
+            }
+            return new LeaveResult(Errors.NONE, unknown);
+        }
+        try {
+            return new LeaveResult(Errors.NONE, protocol.leave(group, leaving));
+        } finally {
+            group.lock.unlock();
+        }
+    }
+
+    // ---- offsets
+
+    /**
+     * Commits offsets for a group member (generation ≥ 0) or a simple consumer (generation -1, accepted while
+     * the group has no members). Returns each partition's result.
+     */
+    public Map<TopicPartition, Errors> commitOffsets(String groupId, String memberId, String groupInstanceId,
+                                                     int generationId, short version,
+                                                     Map<TopicPartition, CommittedOffset> offsets) {
+        return commitOffsets(groupId, memberId, groupInstanceId, generationId, version, -1, offsets);
+    }
+
+    /**
+     * As {@link #commitOffsets(String, String, String, int, short, Map)}, with OffsetCommit v2–v4's retention
+     * time: when not -1 the offsets expire that long after the commit, whatever the group's state.
+     */
+    public Map<TopicPartition, Errors> commitOffsets(String groupId, String memberId, String groupInstanceId,
+                                                     int generationId, short version, long retentionTimeMs,
+                                                     Map<TopicPartition, CommittedOffset> offsets) {
+        Errors error = checkGroupId(groupId);
+        if (error != Errors.NONE) {
+            return allWith(offsets.keySet(), error);
+        }
+        ClassicGroup group = groups.lock(groupId, false);
+        if (group == null) {
+            if (generationId >= 0) {
+                return allWith(offsets.keySet(), version >= 9 ? Errors.GROUP_ID_NOT_FOUND : Errors.ILLEGAL_GENERATION);
+            }
+            group = groups.lock(groupId, true);
+        }
+        try {
+            error = validateOffsetCommit(group, memberId == null ? "" : memberId, groupInstanceId, generationId);
+            if (error != Errors.NONE) {
+                return allWith(offsets.keySet(), error);
+            }
+            if (group.is(GroupState.STABLE) || group.is(GroupState.PREPARING_REBALANCE)) {
+                protocol.touchSession(group, memberId);
+            }
+            Map<TopicPartition, Errors> result = new LinkedHashMap<>();
+            List<GroupRecords.Entry> entries = new ArrayList<>();
+            Map<TopicPartition, CommittedOffset> accepted = new LinkedHashMap<>();
+            long now = time.milliseconds();
+            for (Map.Entry<TopicPartition, CommittedOffset> e : offsets.entrySet()) {
+                CommittedOffset o = e.getValue();
+                if (o.metadata().length() > config.offsetMetadataMaxBytes()) {
+                    result.put(e.getKey(), Errors.OFFSET_METADATA_TOO_LARGE);
+                    continue;
+                }
+                CommittedOffset stamped = new CommittedOffset(o.offset(), o.leaderEpoch(), o.metadata(), now,
+                    retentionTimeMs < 0 ? -1 : now + retentionTimeMs);
+                accepted.put(e.getKey(), stamped);
+                entries.add(GroupRecords.offsetCommit(groupId, e.getKey(), stamped));
+            }
+            Errors appendError = groupLog.append(groupId, entries);
+            for (Map.Entry<TopicPartition, CommittedOffset> e : accepted.entrySet()) {
+                result.put(e.getKey(), appendError);
+                if (appendError == Errors.NONE) {
+                    group.offsets().put(e.getKey(), e.getValue());
+                }
+            }
+            dropIfUnused(group);
+            return result;
+        } finally {
+            group.lock.unlock();
+        }
+    }
+
+    private static Errors validateOffsetCommit(ClassicGroup group, String memberId, String groupInstanceId, int generationId) {
+        if (group.is(GroupState.DEAD)) {
+            return Errors.COORDINATOR_NOT_AVAILABLE;
+        }
+        if (generationId < 0 && group.is(GroupState.EMPTY)) {
+            return Errors.NONE;
+        }
+        if (generationId >= 0 || !memberId.isEmpty() || groupInstanceId != null) {
+            Errors error = group.validateMember(memberId, groupInstanceId);
+            if (error != Errors.NONE) {
+                return error;
+            }
+            if (generationId != group.generationId()) {
+                return Errors.ILLEGAL_GENERATION;
+            }
+        } else if (!group.is(GroupState.EMPTY)) {
+            return Errors.UNKNOWN_MEMBER_ID;
+        }
+        return group.is(GroupState.COMPLETING_REBALANCE) ? Errors.REBALANCE_IN_PROGRESS : Errors.NONE;
+    }
+
+    /** The result of an offset fetch for one group: a group-level error, or the offsets (null where none). */
+    public record FetchResult(Errors error, Map<TopicPartition, CommittedOffset> offsets) {
+    }
+
+    /**
+     * The committed offsets of the given partitions (null: all of the group's partitions). A group that does
+     * not exist has no offsets. Commits are durable before they are visible, so every offset is stable and
+     * {@code requireStable} needs no waiting.
+     */
+    public FetchResult fetchOffsets(String groupId, Collection<TopicPartition> partitions, boolean requireStable) {
+        if (!loaded) {
+            return new FetchResult(Errors.COORDINATOR_LOAD_IN_PROGRESS, Map.of());
+        }
+        if (groupId == null) {
+            return new FetchResult(Errors.INVALID_GROUP_ID, Map.of());
+        }
+        Map<TopicPartition, CommittedOffset> result = new LinkedHashMap<>();
+        ClassicGroup group = groups.lock(groupId, false);
+        try {
+            Map<TopicPartition, CommittedOffset> stored = group == null ? Map.of() : group.offsets();
+            if (partitions == null) {
+                result.putAll(stored);
+            } else {
+                for (TopicPartition tp : partitions) {
+                    result.put(tp, stored.get(tp));
+                }
+            }
+        } finally {
+            if (group != null) {
+                group.lock.unlock();
+            }
+        }
+        return new FetchResult(Errors.NONE, result);
+    }
+
+    /** The result of an OffsetDelete: a group-level error, or each partition's. */
+    public record DeleteOffsetsResult(Errors error, Map<TopicPartition, Errors> partitions) {
+    }
+
+    public DeleteOffsetsResult deleteOffsets(String groupId, Collection<TopicPartition> partitions) {
+        Errors error = checkGroupId(groupId);
+        if (error != Errors.NONE) {
+            return new DeleteOffsetsResult(error, Map.of());
+        }
+        ClassicGroup group = groups.lock(groupId, false);
+        if (group == null) {
+            return new DeleteOffsetsResult(Errors.GROUP_ID_NOT_FOUND, Map.of());
+        }
+        try {
+            boolean active = group.is(GroupState.STABLE) || group.is(GroupState.PREPARING_REBALANCE)
+                || group.is(GroupState.COMPLETING_REBALANCE);
+            if (active && !group.usesConsumerProtocol()) {
+                return new DeleteOffsetsResult(Errors.NON_EMPTY_GROUP, Map.of());
+            }
+            Map<TopicPartition, Errors> result = new LinkedHashMap<>();
+            List<GroupRecords.Entry> tombstones = new ArrayList<>();
+            for (TopicPartition tp : partitions) {
+                if (group.isSubscribedTo(tp.topic())) {
+                    result.put(tp, Errors.GROUP_SUBSCRIBED_TO_TOPIC);
+                } else {
+                    result.put(tp, Errors.NONE);
+                    if (group.offsets().containsKey(tp)) {
+                        tombstones.add(GroupRecords.offsetTombstone(groupId, tp));
+                    }
+                }
+            }
+            Errors appendError = groupLog.append(groupId, tombstones);
+            if (appendError != Errors.NONE) {
+                return new DeleteOffsetsResult(appendError, Map.of());
+            }
+            for (Map.Entry<TopicPartition, Errors> e : result.entrySet()) {
+                if (e.getValue() == Errors.NONE) {
+                    group.offsets().remove(e.getKey());
+                }
+            }
+            return new DeleteOffsetsResult(Errors.NONE, result);
+        } finally {
+            group.lock.unlock();
+        }
+    }
+
+    /**
+     * Expires committed offsets older than {@code offsets.retention.minutes}: for an empty group counted from
+     * when it became empty, for a simple consumer's offsets from their commit, and for a stable consumer
+     * group only the offsets of topics it no longer subscribes to. Empty groups left without offsets are
+     * deleted. Tombstones make the expiry durable. Run periodically by the broker.
+     */
+    public void expireOffsets() {
+        if (!loaded) {
+            return;
+        }
+        long now = time.milliseconds();
+        int expired = 0;
+        for (ClassicGroup group : groups.all()) {
+            group.lock.lock();
+            try {
+                expired += expireOffsets(group, now);
+            } finally {
+                group.lock.unlock();
+            }
+        }
+        if (expired > 0) {
+            log.info("Expired {} committed offset(s)", expired);
+        }
+    }
+
+    private int expireOffsets(ClassicGroup group, long now) {
+        if (group.is(GroupState.DEAD)) {
+            return 0;
+        }
+        Function<CommittedOffset, Long> base;
+        Set<String> keepTopics = Set.of();
+        if (group.protocolType() == null) {
+            base = CommittedOffset::commitTimestampMs;
+        } else if (group.is(GroupState.EMPTY)) {
+            base = o -> group.stateTimestampMs();
+        } else if (group.is(GroupState.STABLE) && group.usesConsumerProtocol() && group.subscribedTopics().isPresent()) {
+            base = CommittedOffset::commitTimestampMs;
+            keepTopics = group.subscribedTopics().get();
+        } else {
+            return 0;
+        }
+        List<TopicPartition> expired = new ArrayList<>();
+        for (Map.Entry<TopicPartition, CommittedOffset> e : group.offsets().entrySet()) {
+            CommittedOffset o = e.getValue();
+            boolean due = o.expireTimestampMs() >= 0 ? now >= o.expireTimestampMs()
+                : now - base.apply(o) >= config.offsetsRetentionMs();
+            if (!keepTopics.contains(e.getKey().topic()) && due) {
+                expired.add(e.getKey());
+            }
+        }
+        List<GroupRecords.Entry> tombstones = new ArrayList<>();
+        for (TopicPartition tp : expired) {
+            tombstones.add(GroupRecords.offsetTombstone(group.groupId(), tp));
+        }
+        boolean deleteGroup = group.is(GroupState.EMPTY) && expired.size() == group.offsets().size()
+            && !group.hasPendingJoinMembers();
+        if (deleteGroup) {
+            tombstones.add(GroupRecords.groupTombstone(group.groupId()));
+        }
+        Errors error = groupLog.append(group.groupId(), tombstones);
+        if (error != Errors.NONE) {
+            log.warn("Cannot expire offsets of group {}: {}", group.groupId(), error);
+            return 0;
+        }
+        expired.forEach(group.offsets()::remove);
+        if (deleteGroup) {
+            groups.markDead(group);
+        }
+        return expired.size();
+    }
+
+    // ---- listing, describing, deleting
+
+    public record ListResult(Errors error, List<ListedGroup> groups) {
+    }
+
+    public ListResult listGroups(Collection<String> statesFilter, Collection<String> typesFilter) {
+        if (!loaded) {
+            return new ListResult(Errors.COORDINATOR_LOAD_IN_PROGRESS, List.of());
+        }
+        Set<String> states = statesFilter.stream().map(s -> s.trim().toLowerCase(Locale.ROOT)).collect(Collectors.toSet());
+        Set<String> types = typesFilter.stream().map(s -> s.trim().toLowerCase(Locale.ROOT)).collect(Collectors.toSet());
+        if (!types.isEmpty() && !types.contains("classic")) {
+            return new ListResult(Errors.NONE, List.of());
+        }
+        List<ListedGroup> result = new ArrayList<>();
+        for (ClassicGroup group : groups.all()) {
+            group.lock.lock();
+            try {
+                if (group.is(GroupState.DEAD)) {
+                    continue;
+                }
+                String state = group.state().toString();
+                if (states.isEmpty() || states.contains(state.toLowerCase(Locale.ROOT))) {
+                    result.add(new ListedGroup().setGroupId(group.groupId())
+                        .setProtocolType(group.protocolType() == null ? "" : group.protocolType())
+                        .setGroupState(state).setGroupType("classic"));
+                }
+            } finally {
+                group.lock.unlock();
+            }
+        }
+        return new ListResult(Errors.NONE, result);
+    }
+
+    public List<DescribedGroup> describeGroups(List<String> groupIds, short version, boolean includeAuthorizedOperations) {
+        List<DescribedGroup> result = new ArrayList<>();
+        int operations = includeAuthorizedOperations ? GROUP_OPERATIONS : AUTHORIZED_OPERATIONS_OMITTED;
+        for (String groupId : groupIds) {
+            DescribedGroup described = new DescribedGroup().setGroupId(groupId).setAuthorizedOperations(operations);
+            if (!loaded) {
+                result.add(described.setErrorCode(Errors.COORDINATOR_LOAD_IN_PROGRESS.code()).setGroupState(""));
+                continue;
+            }
+            ClassicGroup group = groupId == null ? null : groups.lock(groupId, false);
+            if (group == null) {
+                described.setGroupState(GroupState.DEAD.toString());
+                if (groupId == null) {
+                    described.setErrorCode(Errors.INVALID_GROUP_ID.code());
+                } else if (version >= 6) {
+                    described.setErrorCode(Errors.GROUP_ID_NOT_FOUND.code()).setErrorMessage("Group " + groupId + " not found.");
+                }
+                result.add(described);
+                continue;
+            }
+            try {
+                boolean stable = group.is(GroupState.STABLE);
+                List<DescribedGroupMember> members = new ArrayList<>();
+                for (GroupMember m : group.members()) {
+                    members.add(m.describe(stable ? group.protocolName() : null));
+                }
+                result.add(described.setGroupState(group.state().toString())
+                    .setProtocolType(group.protocolType() == null ? "" : group.protocolType())
+                    .setProtocolData(stable ? group.protocolName() : "")
+                    .setMembers(members));
+            } finally {
+                group.lock.unlock();
+            }
+        }
+        return result;
+    }
+
+    /** Deletes empty groups with their offsets; a group with members gets NON_EMPTY_GROUP. */
+    public Map<String, Errors> deleteGroups(Collection<String> groupIds) {
+        Map<String, Errors> result = new LinkedHashMap<>();
+        for (String groupId : groupIds) {
+            if (!loaded) {
+                result.put(groupId, Errors.COORDINATOR_LOAD_IN_PROGRESS);
+                continue;
+            }
+            ClassicGroup group = groupId == null ? null : groups.lock(groupId, false);
+            if (group == null) {
+                result.put(groupId, groupId == null ? Errors.INVALID_GROUP_ID : Errors.GROUP_ID_NOT_FOUND);
+                continue;
+            }
+            try {
+                if (!group.is(GroupState.EMPTY)) {
+                    result.put(groupId, Errors.NON_EMPTY_GROUP);
+                    continue;
+                }
+                List<GroupRecords.Entry> tombstones = new ArrayList<>();
+                for (TopicPartition tp : group.offsets().keySet()) {
+                    tombstones.add(GroupRecords.offsetTombstone(groupId, tp));
+                }
+                tombstones.add(GroupRecords.groupTombstone(groupId));
+                Errors error = groupLog.append(groupId, tombstones);
+                if (error == Errors.NONE) {
+                    group.offsets().clear();
+                    groups.markDead(group);
+                    log.info("Deleted group {}", groupId);
+                }
+                result.put(groupId, error);
+            } finally {
+                group.lock.unlock();
+            }
+        }
+        return result;
+    }
+
+    // ---- helpers
+
+    private Errors checkGroupId(String groupId) {
+        if (!loaded) {
+            return Errors.COORDINATOR_LOAD_IN_PROGRESS;
+        }
+        return groupId == null || groupId.isEmpty() ? Errors.INVALID_GROUP_ID : Errors.NONE;
+    }
+
+    /** Removes a group that has no members, no offsets and no protocol (a failed first commit). */
+    private void dropIfUnused(ClassicGroup group) {
+        if (group.isEmptyWithoutOffsets() && group.protocolType() == null && group.generationId() == 0) {
+            groups.markDead(group);
+        }
+    }
+
+    private static Map<TopicPartition, Errors> allWith(Collection<TopicPartition> partitions, Errors error) {
+        Map<TopicPartition, Errors> result = new HashMap<>();
+        for (TopicPartition tp : partitions) {
+            result.put(tp, error);
+        }
+        return result;
+    }
+
+    /** Stops the timers; parked JoinGroup and SyncGroup requests are answered NOT_COORDINATOR. */
+    @Override
+    public void close() {
+        timers.close();
+        for (ClassicGroup group : groups.all()) {
+            group.lock.lock();
+            try {
+                for (GroupMember m : group.members()) {
+                    group.completeJoin(m, RebalanceProtocol.joinError(m.memberId(), Errors.NOT_COORDINATOR));
+                    m.completeSync(RebalanceProtocol.syncError(Errors.NOT_COORDINATOR));
+                }
+            } finally {
+                group.lock.unlock();
+            }
+        }
+    }
+}

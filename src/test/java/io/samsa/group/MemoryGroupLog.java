@@ -1,0 +1,40 @@
+package io.samsa.group;
+
+import org.apache.kafka.common.protocol.Errors;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.BiConsumer;
+
+/** A {@link GroupLog} in a list, for unit tests; it can be told to fail appends. */
+final class MemoryGroupLog implements GroupLog {
+    final List<GroupRecords.Entry> entries = new ArrayList<>();
+    private volatile Errors failWith = Errors.NONE;
+
+    void failAppendsWith(Errors error) {
+        failWith = error;
+    }
+
+    @Override
+    public CompletableFuture<Boolean> ensureReady() {
+        return CompletableFuture.completedFuture(true);
+    }
+
+    @Override
+    public synchronized Errors append(String groupId, List<GroupRecords.Entry> batch) {
+        if (failWith != Errors.NONE) {
+            return failWith;
+        }
+        entries.addAll(batch);
+        return Errors.NONE;
+    }
+
+    @Override
+    public synchronized void load(BiConsumer<ByteBuffer, ByteBuffer> replay) {
+        for (GroupRecords.Entry e : entries) {
+            replay.accept(ByteBuffer.wrap(e.key()), e.value() == null ? null : ByteBuffer.wrap(e.value()));
+        }
+    }
+}
