@@ -28,8 +28,9 @@ import org.slf4j.LoggerFactory;
  *
  * <ol>
  *   <li>The dirty part ({@link CleanableRange}) is read in offset order into an
- *       {@link OffsetMap} of key to latest offset. When the map fills up, mapping stops after
- *       the current batch and this pass compacts only up to there; the next pass continues.</li>
+ *       {@link OffsetMap} of key to latest offset. When the map fills up, mapping stops at the
+ *       first record that found no room and this pass compacts only up to there; the next pass
+ *       continues from it.</li>
  *   <li>Every segment below that point, clean part included (a new value may supersede an old
  *       one there), is rewritten with kafka-clients' {@link MemoryRecords#filterTo}: a record
  *       stays when no later offset of its key was mapped; a batch keeps its base and last offset
@@ -178,8 +179,9 @@ final class LogCompactor {
                         continue;
                     }
                     ensureValid(batch, segment);
-                    if (!mapRecords(batch)) {
-                        return batch.nextOffset();
+                    long unmapped = mapRecords(batch, firstDirty);
+                    if (unmapped >= 0) {
+                        return unmapped;
                     }
                 }
                 position += consumed;
@@ -188,19 +190,25 @@ final class LogCompactor {
         return Math.max(firstDirty, firstUncleanable);
     }
 
-    /** Puts every keyed record of the batch; false when the map had no room for a new key. */
-    private boolean mapRecords(RecordBatch batch) {
-        boolean allMapped = true;
+    /**
+     * Puts the batch's keyed records from {@code firstDirty} on.
+     *
+     * @return the offset of the first record for which the map had no room, where this pass's
+     *     mapped part ends, or -1 when all went in. Records after it that did go in only make
+     *     older values go, and they themselves stay (at or past the end nothing is removed).
+     */
+    private long mapRecords(RecordBatch batch, long firstDirty) {
+        long firstUnmapped = -1;
         try (CloseableIterator<Record> records = batch.streamingIterator(decompression)) {
             while (records.hasNext()) {
                 Record record = records.next();
-                if (record.hasKey() && !map.put(record.key(), record.offset())) {
-                    // Left unmapped, this record and older ones of its key are all kept: safe.
-                    allMapped = false;
+                if (record.offset() >= firstDirty && record.hasKey() && !map.put(record.key(), record.offset())
+                    && firstUnmapped < 0) {
+                    firstUnmapped = record.offset();
                 }
             }
         }
-        return allMapped;
+        return firstUnmapped;
     }
 
     /**

@@ -339,4 +339,22 @@ class LogCompactionTest {
         cleaner.cleanOnce();
         assertThat(readAll(log)).hasSize(2_100);
     }
+
+    @Test
+    void anOffsetMapTooSmallForTheDirtyPartCompactsInSeveralPassesWithoutLosingLatestValues() throws Exception {
+        open(Map.of(TopicConfig.MIN_CLEANABLE_DIRTY_RATIO_CONFIG, 0.01));
+        cleaner = new LogCleaner(new LogCleaner.Settings(true, 1, 1, 24 * 1024), () -> List.of(log), time);
+        append(0, 30_000, 5_000);
+        rollActiveSegment();
+
+        int passes = 0;
+        while (log.cleanerCheckpoint() < log.logEndOffset()) {
+            assertThat(cleaner.cleanOnce()).isPositive();
+            assertThat(latestByKey(readAll(log))).isEqualTo(expectedLatest(30_000, 5_000));
+            passes++;
+        }
+
+        assertThat(passes).isGreaterThan(3);
+        assertThat(readAll(log)).hasSize(5_000);
+    }
 }
