@@ -50,7 +50,9 @@ record CleanableRange(Log log, List<LogSegment> segments, long firstDirtyOffset,
                 firstUncleanable = Math.max(firstDirty, segment.baseOffset());
                 break;
             }
-            earliestDirtyBatch = Math.min(earliestDirtyBatch, firstBatchTimestamp(segment));
+            if (config.maxCompactionLagMs() != Long.MAX_VALUE) {
+                earliestDirtyBatch = Math.min(earliestDirtyBatch, firstBatchTimestamp(segment));
+            }
         }
 
         long cleanBytes = 0;

@@ -34,6 +34,8 @@ import org.slf4j.LoggerFactory;
  * serves {@link #read reads} of whole batches, rolls segments by size, age or full index, deletes
  * old segments by retention or DeleteRecords, flushes by {@code flush.messages}/{@code flush.ms}
  * ({@link LogFlusher}), and after a crash recovers to the last valid batch ({@link LogLoader}).
+ * For a compacted topic it keeps the cleaner checkpoint and lets the {@link LogCleaner} swap
+ * compacted segments in ({@link #replaceSegments}).
  *
  * <p>Thread-safety: appends, rolls, deletions, flushes and config changes are serialised by one
  * lock per log. Reads take no lock: segments live in a concurrent map, the log start and end
