@@ -10,7 +10,10 @@ import org.apache.kafka.common.record.TimestampType;
 import org.apache.kafka.common.record.internal.DefaultRecordBatch;
 import org.apache.kafka.common.record.internal.MemoryRecords;
 import org.apache.kafka.common.record.internal.MutableRecordBatch;
+import org.apache.kafka.common.record.internal.Record;
 import org.apache.kafka.common.record.internal.RecordBatch;
+import org.apache.kafka.common.utils.internals.BufferSupplier;
+import org.apache.kafka.common.utils.internals.CloseableIterator;
 
 /**
  * The checks a leader applies to a client's batch before assigning offsets, and the in-place
@@ -20,7 +23,9 @@ import org.apache.kafka.common.record.internal.RecordBatch;
  * that timestamps are checked on the batch's first and largest timestamp rather than on every
  * record, and record-level offset deltas are trusted once the CRC and the header's count agree.
  * A topic-level {@code compression.type} other than {@code producer} is not applied either:
- * batches are stored as the producer compressed them, where Kafka would recompress.
+ * batches are stored as the producer compressed them, where Kafka would recompress. The one
+ * exception is a compacted topic: as in Kafka, every record must have a key there, so its
+ * records are walked (decompressing a compressed batch) to check.
  *
  * <p>Stateless and thread-safe.
  */
@@ -33,7 +38,8 @@ final class AppendValidator {
      * Returns the single batch of a produce request for one partition after checking it.
      *
      * @throws InvalidRecordException no batch, several batches, not magic v2, bad offsets or
-     *     counts, a control batch or a producer id without sequence
+     *     counts, a control batch, a producer id without sequence, or a record without a key
+     *     for a topic with {@code cleanup.policy=compact}
      * @throws CorruptRecordException the CRC-32C does not match
      * @throws RecordTooLargeException the batch exceeds {@code max.message.bytes}
      * @throws InvalidTimestampException a CreateTime timestamp outside the allowed window
@@ -78,7 +84,25 @@ final class AppendValidator {
             checkTimestamp(tp, ((DefaultRecordBatch) batch).baseTimestamp(), config, nowMs);
             checkTimestamp(tp, batch.maxTimestamp(), config, nowMs);
         }
+        if (config.cleanupPolicyCompact()) {
+            checkKeys(tp, batch);
+        }
         return batch;
+    }
+
+    /**
+     * Kafka's rule for compacted topics: compaction keeps the latest record per key, so a record
+     * without one is refused (INVALID_RECORD) with Kafka's message.
+     */
+    private static void checkKeys(TopicPartition tp, RecordBatch batch) {
+        try (CloseableIterator<Record> records = batch.streamingIterator(BufferSupplier.NO_CACHING)) {
+            while (records.hasNext()) {
+                if (!records.next().hasKey()) {
+                    throw new InvalidRecordException("Compacted topic cannot accept message without key in topic"
+                        + " partition " + tp + ".");
+                }
+            }
+        }
     }
 
     private static void checkTimestamp(TopicPartition tp, long timestamp, LogConfig config, long nowMs) {

@@ -4,6 +4,7 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
@@ -33,6 +34,8 @@ import org.slf4j.LoggerFactory;
  * serves {@link #read reads} of whole batches, rolls segments by size, age or full index, deletes
  * old segments by retention or DeleteRecords, flushes by {@code flush.messages}/{@code flush.ms}
  * ({@link LogFlusher}), and after a crash recovers to the last valid batch ({@link LogLoader}).
+ * For a compacted topic it keeps the cleaner checkpoint and lets the {@link LogCleaner} swap
+ * compacted segments in ({@link #replaceSegments}).
  *
  * <p>Thread-safety: appends, rolls, deletions, flushes and config changes are serialised by one
  * lock per log. Reads take no lock: segments live in a concurrent map, the log start and end
@@ -49,6 +52,7 @@ public final class Log implements Closeable {
     static final String CLEAN_SHUTDOWN_FILE = "clean-shutdown";
     static final String LOG_START_OFFSET_FILE = "log-start-offset";
     static final String RECOVERY_POINT_FILE = "recovery-point";
+    static final String CLEANER_CHECKPOINT_FILE = "cleaner-offset-checkpoint";
 
     private static final Logger LOG = LoggerFactory.getLogger(Log.class);
 
@@ -65,6 +69,7 @@ public final class Log implements Closeable {
     private volatile long logEndOffset;
     private volatile boolean closed;
     private volatile boolean offline;
+    private volatile long cleanerCheckpoint;
     private final LogFlusher flusher;
 
     private Log(Path dir, TopicPartition tp, LogConfig config, Time time, Scheduler scheduler,
@@ -92,6 +97,7 @@ public final class Log implements Closeable {
         throws IOException {
         LogLoader.Loaded loaded = LogLoader.load(partitionDir, tp, config, time);
         Log log = new Log(partitionDir, tp, config, time, scheduler, loaded);
+        log.cleanerCheckpoint = CheckpointFile.readOffset(partitionDir.resolve(CLEANER_CHECKPOINT_FILE)).orElse(0L);
         CheckpointFile.writeOffset(partitionDir.resolve(LOG_START_OFFSET_FILE), log.logStartOffset);
         // From here on a crash must be detected, so the marker goes before any append.
         Files.deleteIfExists(partitionDir.resolve(CLEAN_SHUTDOWN_FILE));
@@ -257,6 +263,10 @@ public final class Log implements Closeable {
         epochCache.truncateFromEnd(logEndOffset);
         LogLoader.rebuildProducerState(producerState, segments.byBaseOffset(), logEndOffset);
         flusher.truncated(logEndOffset);
+        if (cleanerCheckpoint > logEndOffset) {
+            // What gets appended in place of the removed records has not been compacted.
+            writeCleanerCheckpoint(logEndOffset);
+        }
     }
 
     private void checkFitsSegment(LogConfig cfg, int bytes) {
@@ -434,6 +444,72 @@ public final class Log implements Closeable {
         CheckpointFile.writeOffset(dir.resolve(LOG_START_OFFSET_FILE), offset);
         logStartOffset = offset;
         epochCache.truncateFromStart(offset);
+    }
+
+    /** The segments oldest first, the last one active: a snapshot for the cleaner to plan from. */
+    List<LogSegment> segmentsSnapshot() {
+        return new ArrayList<>(segments.all());
+    }
+
+    /** The offset below which the cleaner last compacted this log (its checkpoint); 0 before any compaction. */
+    public long cleanerCheckpoint() {
+        return cleanerCheckpoint;
+    }
+
+    /** Persists the cleaner's progress; ignored once the log is closed. */
+    void updateCleanerCheckpoint(long offset) {
+        lock.lock();
+        try {
+            if (!closed && !offline) {
+                writeCleanerCheckpoint(offset);
+            }
+        } catch (IOException e) {
+            throw storageFailure("cleaner checkpoint", e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void writeCleanerCheckpoint(long offset) throws IOException {
+        CheckpointFile.writeOffset(dir.resolve(CLEANER_CHECKPOINT_FILE), offset);
+        cleanerCheckpoint = offset;
+    }
+
+    /**
+     * Swaps a segment the cleaner wrote ({@code .cleaned} files, complete and fsynced) in for the
+     * consecutive inactive segments it was cleaned from, Kafka's way, so that a crash at any
+     * point leaves either the old segments or the new one for {@link LogLoader} to recover:
+     * <ol>
+     *   <li>the cleaned files are renamed to {@code .swap} (the log file last) and the directory
+     *       is fsynced: from here recovery completes the swap;</li>
+     *   <li>the cleaned segment takes the old ones' place in the segment map, so new reads see
+     *       it; reads already holding an old segment keep reading its open file;</li>
+     *   <li>the old segments are renamed to {@code .deleted} and removed after
+     *       {@code file.delete.delay.ms};</li>
+     *   <li>the {@code .swap} suffix is dropped (the log file last) and the directory fsynced.</li>
+     * </ol>
+     *
+     * @return false, with nothing changed, when the log was closed or retention, DeleteRecords or
+     *     truncation removed one of {@code replaced} meanwhile; the caller discards the cleaned files
+     */
+    boolean replaceSegments(List<LogSegment> replaced, LogSegment cleaned) {
+        lock.lock();
+        try {
+            if (closed || offline || !segments.holdsInactive(replaced)) {
+                return false;
+            }
+            cleaned.changeFileSuffixes(LogSegment.CLEANED_SUFFIX, LogSegment.SWAP_SUFFIX);
+            Utils.flushDir(dir);
+            segments.replace(replaced, cleaned);
+            scheduleDeletion(replaced);
+            cleaned.changeFileSuffixes(LogSegment.SWAP_SUFFIX, "");
+            Utils.flushDir(dir);
+            return true;
+        } catch (IOException e) {
+            throw storageFailure("segment swap after cleaning", e);
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** Rolls the active segment when it is older than {@code segment.ms}; for a background task. */

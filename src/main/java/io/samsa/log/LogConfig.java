@@ -115,6 +115,10 @@ public final class LogConfig {
     private final int maxMessageBytes;
     private final int indexIntervalBytes;
     private final long fileDeleteDelayMs;
+    private final long deleteRetentionMs;
+    private final long minCompactionLagMs;
+    private final long maxCompactionLagMs;
+    private final double minCleanableDirtyRatio;
     private final boolean cleanupPolicyDelete;
     private final boolean cleanupPolicyCompact;
     private final TimestampType messageTimestampType;
@@ -142,6 +146,10 @@ public final class LogConfig {
         this.maxMessageBytes = (Integer) parsed.get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG);
         this.indexIntervalBytes = (Integer) parsed.get(TopicConfig.INDEX_INTERVAL_BYTES_CONFIG);
         this.fileDeleteDelayMs = (Long) parsed.get(TopicConfig.FILE_DELETE_DELAY_MS_CONFIG);
+        this.deleteRetentionMs = (Long) parsed.get(TopicConfig.DELETE_RETENTION_MS_CONFIG);
+        this.minCompactionLagMs = (Long) parsed.get(TopicConfig.MIN_COMPACTION_LAG_MS_CONFIG);
+        this.maxCompactionLagMs = (Long) parsed.get(TopicConfig.MAX_COMPACTION_LAG_MS_CONFIG);
+        this.minCleanableDirtyRatio = (Double) parsed.get(TopicConfig.MIN_CLEANABLE_DIRTY_RATIO_CONFIG);
         @SuppressWarnings("unchecked")
         List<String> policies = (List<String>) parsed.get(TopicConfig.CLEANUP_POLICY_CONFIG);
         this.cleanupPolicyDelete = policies.contains(TopicConfig.CLEANUP_POLICY_DELETE);
@@ -195,6 +203,15 @@ public final class LogConfig {
         return segmentMs;
     }
 
+    /**
+     * The age at which the active segment rolls: {@code segment.ms}, or for a compacted topic
+     * {@code max.compaction.lag.ms} when that is sooner, as in Kafka, so the cleaner (which never
+     * touches the active segment) can honour the lag.
+     */
+    public long maxSegmentMs() {
+        return cleanupPolicyCompact ? Math.min(segmentMs, maxCompactionLagMs) : segmentMs;
+    }
+
     public long segmentJitterMs() {
         return segmentJitterMs;
     }
@@ -231,6 +248,26 @@ public final class LogConfig {
 
     public long fileDeleteDelayMs() {
         return fileDeleteDelayMs;
+    }
+
+    /** How long a tombstone survives once the cleaner has seen it. */
+    public long deleteRetentionMs() {
+        return deleteRetentionMs;
+    }
+
+    /** The minimum age of a record before the cleaner may remove an older value of its key. */
+    public long minCompactionLagMs() {
+        return minCompactionLagMs;
+    }
+
+    /** The maximum time a record stays uncompacted, whatever the dirty ratio. */
+    public long maxCompactionLagMs() {
+        return maxCompactionLagMs;
+    }
+
+    /** The share of dirty bytes in the cleanable part of the log that makes it worth cleaning. */
+    public double minCleanableDirtyRatio() {
+        return minCleanableDirtyRatio;
     }
 
     public boolean cleanupPolicyDelete() {

@@ -5,17 +5,22 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.ThreadLocalRandom;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.CorruptRecordException;
 import org.apache.kafka.common.record.internal.FileLogInputStream.FileChannelRecordBatch;
+import org.apache.kafka.common.record.internal.FileRecords;
 import org.apache.kafka.common.utils.Time;
+import org.apache.kafka.common.utils.Utils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,8 +29,14 @@ import org.slf4j.LoggerFactory;
  * a {@link Log} takes appends.
  *
  * <ol>
- *   <li>Leftovers of interrupted work ({@code .deleted}, {@code .cleaned}, {@code .swap},
- *       {@code .tmp}) and index files without a segment are removed.</li>
+ *   <li>A segment swap the cleaner had begun ({@code <base>.log.swap}, see
+ *       {@link Log#replaceSegments}) is completed: the swap file was complete and fsynced
+ *       before it got that name, so the old segment files it replaces are deleted and it
+ *       becomes {@code <base>.log}, with its indexes rebuilt. A swap file that does not read
+ *       as whole batches (only a disk that lost fsynced data can leave one) is deleted instead,
+ *       keeping whichever old segments are still there.</li>
+ *   <li>Leftovers of interrupted work ({@code .deleted}, {@code .cleaned}, index
+ *       {@code .swap} files, {@code .tmp}) and index files without a segment are removed.</li>
  *   <li>Without the clean-shutdown marker, every segment that may hold data after the recovery
  *       point (the offset up to which data was fsynced) is scanned batch by batch; the first
  *       invalid or partial batch and everything after it are cut, later segments included,
@@ -56,6 +67,7 @@ final class LogLoader {
 
     static Loaded load(Path dir, TopicPartition tp, LogConfig config, Time time) throws IOException {
         Files.createDirectories(dir);
+        Set<Long> swappedIn = completeInterruptedSwaps(dir, tp);
         TreeSet<Long> bases = removeLeftoversAndListSegments(dir);
         boolean clean = Files.exists(dir.resolve(Log.CLEAN_SHUTDOWN_FILE));
         long recoveryPoint = clean ? Long.MAX_VALUE
@@ -79,7 +91,7 @@ final class LogLoader {
             boolean mayHoldUnflushed = last || ordered.get(i + 1) > recoveryPoint;
             boolean indexesSound = segment.offsetIndex().isConsistent(segment.size())
                 && segment.timeIndex().isConsistent(segment.size());
-            if ((!clean && mayHoldUnflushed) || !indexesSound) {
+            if ((!clean && mayHoldUnflushed) || !indexesSound || swappedIn.contains(base)) {
                 int cut = segment.recover(last ? config.segmentIndexBytes() : 0, config.indexIntervalBytes(),
                     batch -> epochsAssigned[0] |= epochCache.assign(batch.partitionLeaderEpoch(), batch.baseOffset()));
                 recovered.add(segment);
@@ -140,6 +152,74 @@ final class LogLoader {
     static long rollJitterMs(LogConfig config) {
         long bound = Math.min(config.segmentJitterMs(), config.segmentMs());
         return bound > 0 ? ThreadLocalRandom.current().nextLong(bound) : 0;
+    }
+
+    /**
+     * Completes the swaps a crash interrupted, as described in the class comment.
+     *
+     * @return base offsets of the segments swapped in, whose indexes must be rebuilt
+     */
+    static Set<Long> completeInterruptedSwaps(Path dir, TopicPartition tp) throws IOException {
+        String swapSuffix = LogSegment.LOG_SUFFIX + LogSegment.SWAP_SUFFIX;
+        TreeSet<Long> swaps = new TreeSet<>();
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*" + swapSuffix)) {
+            for (Path file : files) {
+                parseBase(file.getFileName().toString(), swapSuffix).ifPresent(swaps::add);
+            }
+        }
+        Set<Long> completed = new HashSet<>();
+        for (long base : swaps) {
+            Path swap = dir.resolve(LogSegment.fileName(base, swapSuffix));
+            OptionalLong end = endOfWholeSegment(swap, base);
+            if (end.isEmpty()) {
+                LOG.error("{}: swap file {} is not whole; deleting it and keeping the segments it was to replace",
+                    tp, swap.getFileName());
+                Files.delete(swap);
+                continue;
+            }
+            deleteSegmentFilesBetween(dir, base, end.getAsLong());
+            Utils.atomicMoveWithFallback(swap, dir.resolve(LogSegment.fileName(base, LogSegment.LOG_SUFFIX)), false);
+            LOG.info("{}: completed the interrupted swap of cleaned segment {}", tp, base);
+            completed.add(base);
+        }
+        if (!swaps.isEmpty()) {
+            Utils.flushDir(dir);
+        }
+        return completed;
+    }
+
+    /** The offset after the last batch of a file that is whole, valid batches; empty if it is not. */
+    private static OptionalLong endOfWholeSegment(Path file, long base) throws IOException {
+        try (FileRecords records = FileRecords.open(file.toFile(), false)) {
+            long next = base;
+            int bytes = 0;
+            for (FileChannelRecordBatch batch : records.batches()) {
+                if (!LogSegment.isWellFormed(batch, next)) {
+                    return OptionalLong.empty();
+                }
+                next = batch.nextOffset();
+                bytes += batch.sizeInBytes();
+            }
+            return bytes == records.sizeInBytes() ? OptionalLong.of(next) : OptionalLong.empty();
+        } catch (CorruptRecordException e) {
+            return OptionalLong.empty();
+        }
+    }
+
+    /** Deletes the {@code .log}, {@code .index} and {@code .timeindex} files of segments based in [from, to). */
+    private static void deleteSegmentFilesBetween(Path dir, long from, long to) throws IOException {
+        List<String> suffixes = List.of(LogSegment.LOG_SUFFIX, LogSegment.INDEX_SUFFIX, LogSegment.TIME_INDEX_SUFFIX);
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
+            for (Path file : files) {
+                String name = file.getFileName().toString();
+                for (String suffix : suffixes) {
+                    Optional<Long> base = name.endsWith(suffix) ? parseBase(name, suffix) : Optional.empty();
+                    if (base.isPresent() && base.get() >= from && base.get() < to) {
+                        Files.delete(file);
+                    }
+                }
+            }
+        }
     }
 
     private static TreeSet<Long> removeLeftoversAndListSegments(Path dir) throws IOException {

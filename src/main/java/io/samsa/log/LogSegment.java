@@ -1,10 +1,10 @@
 package io.samsa.log;
 
 import java.io.Closeable;
-import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.util.Optional;
 import java.util.function.Consumer;
 import org.apache.kafka.common.errors.CorruptRecordException;
@@ -45,6 +45,8 @@ final class LogSegment implements Closeable {
     static final String INDEX_SUFFIX = ".index";
     static final String TIME_INDEX_SUFFIX = ".timeindex";
     static final String DELETED_SUFFIX = ".deleted";
+    static final String CLEANED_SUFFIX = ".cleaned";
+    static final String SWAP_SUFFIX = ".swap";
 
     /** Kafka's largest decompressed batch, the bound when a read must open a compressed batch. */
     private static final int MAX_DECOMPRESSED_BYTES = Integer.MAX_VALUE - 8;
@@ -96,6 +98,25 @@ final class LogSegment implements Closeable {
         return new LogSegment(baseOffset, records, offsetIndex, timeIndex, rollJitterMs, nowMs);
     }
 
+    /**
+     * Creates an empty segment the cleaner writes into, with files {@code <base>.log.cleaned},
+     * {@code <base>.index.cleaned} and {@code <base>.timeindex.cleaned}, replacing leftovers of
+     * an earlier attempt. Its indexes are sized to {@code segment.index.bytes} until
+     * {@link #onBecomeInactive()} trims them.
+     */
+    static LogSegment openCleaned(Path dir, long baseOffset, LogConfig config, long nowMs) throws IOException {
+        Path logFile = dir.resolve(fileName(baseOffset, LOG_SUFFIX) + CLEANED_SUFFIX);
+        Path indexFile = dir.resolve(fileName(baseOffset, INDEX_SUFFIX) + CLEANED_SUFFIX);
+        Path timeIndexFile = dir.resolve(fileName(baseOffset, TIME_INDEX_SUFFIX) + CLEANED_SUFFIX);
+        for (Path leftover : new Path[] {logFile, indexFile, timeIndexFile}) {
+            Files.deleteIfExists(leftover);
+        }
+        FileRecords records = FileRecords.open(logFile.toFile(), true, false, 0, false);
+        OffsetIndex offsetIndex = new OffsetIndex(indexFile, baseOffset, config.segmentIndexBytes());
+        TimeIndex timeIndex = new TimeIndex(timeIndexFile, baseOffset, config.segmentIndexBytes());
+        return new LogSegment(baseOffset, records, offsetIndex, timeIndex, 0, nowMs);
+    }
+
     /** Kafka's file naming: the base offset zero-padded to 20 digits, then the suffix. */
     static String fileName(long offset, String suffix) {
         return String.format("%020d", offset) + suffix;
@@ -132,7 +153,17 @@ final class LogSegment implements Closeable {
     /** The newest timestamp for retention: the largest record timestamp, else the file's mtime. */
     long largestTimestamp() throws IOException {
         long max = maxTimestampSoFar;
-        return max >= 0 ? max : Files.getLastModifiedTime(log.file().toPath()).toMillis();
+        return max >= 0 ? max : lastModifiedMs();
+    }
+
+    /** The log file's modification time, what retention goes by when the segment has no timestamps. */
+    long lastModifiedMs() throws IOException {
+        return Files.getLastModifiedTime(log.file().toPath()).toMillis();
+    }
+
+    /** Sets the log file's modification time: a cleaned segment keeps its sources' age for retention. */
+    void setLastModifiedMs(long ms) throws IOException {
+        Files.setLastModifiedTime(log.file().toPath(), FileTime.fromMillis(ms));
     }
 
     /** Whether an offset fits the 32-bit relative offsets the indexes store. */
@@ -148,13 +179,13 @@ final class LogSegment implements Closeable {
             return false;
         }
         boolean full = size > config.segmentBytes() - batchBytes;
-        boolean old = nowMs - rollBaseTimeMs > config.segmentMs() - rollJitterMs;
+        boolean old = nowMs - rollBaseTimeMs > config.maxSegmentMs() - rollJitterMs;
         return full || old || offsetIndex.isFull() || timeIndex.isFull() || !canHoldOffset(lastOffset);
     }
 
-    /** True when the segment has data and is older than {@code segment.ms} (less jitter). */
+    /** True when the segment has data and is older than {@link LogConfig#maxSegmentMs()} (less jitter). */
     boolean isDueForTimeRoll(LogConfig config, long nowMs) {
-        return size() > 0 && nowMs - rollBaseTimeMs > config.segmentMs() - rollJitterMs;
+        return size() > 0 && nowMs - rollBaseTimeMs > config.maxSegmentMs() - rollJitterMs;
     }
 
     /**
@@ -366,7 +397,8 @@ final class LogSegment implements Closeable {
         return cut;
     }
 
-    private static boolean isWellFormed(FileChannelRecordBatch batch, long expectedNext) {
+    /** A magic-v2 batch with a valid CRC starting at or after {@code expectedNext}. */
+    static boolean isWellFormed(FileChannelRecordBatch batch, long expectedNext) {
         if (batch.magic() != RecordBatch.MAGIC_VALUE_V2 || batch.baseOffset() < expectedNext) {
             return false;
         }
@@ -410,9 +442,26 @@ final class LogSegment implements Closeable {
 
     /** Renames the files to {@code .deleted} so a restart removes them even if deletion never runs. */
     void renameToDeleted() throws IOException {
-        log.renameTo(new File(log.file().getPath() + DELETED_SUFFIX));
-        offsetIndex.renameTo(offsetIndex.file().resolveSibling(offsetIndex.file().getFileName() + DELETED_SUFFIX));
-        timeIndex.renameTo(timeIndex.file().resolveSibling(timeIndex.file().getFileName() + DELETED_SUFFIX));
+        changeFileSuffixes("", DELETED_SUFFIX);
+    }
+
+    /**
+     * Renames all three files from ending in {@code oldSuffix} to ending in {@code newSuffix}
+     * (either may be empty), replacing files of those names. The log file goes last: its name
+     * is what recovery looks for ({@code .log.swap}), so it must not get ahead of the indexes.
+     */
+    void changeFileSuffixes(String oldSuffix, String newSuffix) throws IOException {
+        offsetIndex.renameTo(withSuffix(offsetIndex.file(), oldSuffix, newSuffix));
+        timeIndex.renameTo(withSuffix(timeIndex.file(), oldSuffix, newSuffix));
+        log.renameTo(withSuffix(log.file().toPath(), oldSuffix, newSuffix).toFile());
+    }
+
+    private static Path withSuffix(Path file, String oldSuffix, String newSuffix) {
+        String name = file.getFileName().toString();
+        if (!name.endsWith(oldSuffix)) {
+            throw new IllegalStateException(file + " does not end in '" + oldSuffix + "'");
+        }
+        return file.resolveSibling(name.substring(0, name.length() - oldSuffix.length()) + newSuffix);
     }
 
     /**

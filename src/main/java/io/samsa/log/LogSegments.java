@@ -50,6 +50,32 @@ final class LogSegments {
         return removed;
     }
 
+    /** True when every one of {@code candidates} is still in place and none is the active segment. */
+    boolean holdsInactive(List<LogSegment> candidates) {
+        for (LogSegment segment : candidates) {
+            if (segments.get(segment.baseOffset()) != segment || segment == active) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Puts {@code cleaned} in place of {@code replaced}, consecutive segments (checked with
+     * {@link #holdsInactive}) the first of which has the cleaned segment's base offset. The
+     * cleaned segment goes in first and the others come out after, so a reader looking up any
+     * offset they covered finds either an old segment or the cleaned one, never a hole.
+     */
+    void replace(List<LogSegment> replaced, LogSegment cleaned) {
+        if (replaced.isEmpty() || replaced.get(0).baseOffset() != cleaned.baseOffset()) {
+            throw new IllegalArgumentException("Cleaned segment " + cleaned + " does not start " + replaced);
+        }
+        segments.put(cleaned.baseOffset(), cleaned);
+        for (LogSegment old : replaced.subList(1, replaced.size())) {
+            segments.remove(old.baseOffset(), old);
+        }
+    }
+
     /** Replaces every segment with {@code fresh}; returns the removed ones. */
     List<LogSegment> replaceAll(LogSegment fresh) {
         List<LogSegment> removed = new ArrayList<>(segments.values());

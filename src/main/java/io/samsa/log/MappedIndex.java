@@ -7,6 +7,7 @@ import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.apache.kafka.common.utils.Utils;
 
 /**
  * A memory-mapped file of fixed-size entries sorted by a key, the common part of
@@ -150,9 +151,13 @@ abstract class MappedIndex implements Closeable {
         mmap.force();
     }
 
+    /**
+     * Renames the file, replacing one of the target name: a segment base offset that compaction
+     * keeps can be renamed to {@code .deleted} again before the previous one was removed.
+     */
     void renameTo(Path target) throws IOException {
         if (Files.exists(file)) {
-            Files.move(file, target);
+            Utils.atomicMoveWithFallback(file, target, false);
         }
         file = target;
     }

@@ -18,7 +18,16 @@
  *   <li>{@code log-start-offset}, {@code recovery-point} and the {@code clean-shutdown} marker,
  *       which tell {@link io.samsa.log.LogLoader} where the log begins and how much to scan
  *       after a crash.</li>
+ *   <li>{@code cleaner-offset-checkpoint}: for a compacted topic, the offset below which the log
+ *       is compacted (Kafka keeps one such file per log directory; Samsa one per partition).
+ *       While a segment is being rewritten its files carry {@code .cleaned}, then {@code .swap}
+ *       suffixes.</li>
  * </ul>
+ *
+ * <p>Compaction ({@code cleanup.policy=compact}) is {@link io.samsa.log.LogCleaner}: background
+ * threads that pick the dirtiest log ({@link io.samsa.log.CleanableRange}) and rewrite it
+ * ({@link io.samsa.log.LogCompactor}, with an {@link io.samsa.log.OffsetMap} of key to latest
+ * offset), swapping the new segments in through {@link io.samsa.log.Log#replaceSegments}.
  *
  * <p>Errors a client can cause surface as kafka-clients {@code ApiException} subclasses, so the
  * broker maps them with {@code Errors.forException}; disk failures surface as

@@ -9,6 +9,8 @@ import io.samsa.metadata.ClusterInfo;
 import io.samsa.metadata.Controller;
 import io.samsa.metadata.LocalMetadataLog;
 import io.samsa.network.NetworkServer;
+import io.samsa.log.LogCleaner;
+import io.samsa.partition.Partition;
 import io.samsa.partition.PartitionManager;
 import io.samsa.protocol.Handlers;
 import io.samsa.protocol.RequestDispatcher;
@@ -36,6 +38,7 @@ public final class Broker implements AutoCloseable {
     private LocalMetadataLog metadataLog;
     private PartitionManager partitions;
     private GroupCoordinator groups;
+    private LogCleaner cleaner;
     private NetworkServer network;
     private List<Endpoint> boundEndpoints = List.of();
     private String clusterId;
@@ -77,6 +80,7 @@ public final class Broker implements AutoCloseable {
             config.getInt("socket.send.buffer.bytes"), config.getInt("socket.receive.buffer.bytes"));
         boundEndpoints = network.start(listeners);
 
+        cleaner = LogCleaner.start(config.values(), () -> partitions.partitions().stream().map(Partition::log).toList(), Time.SYSTEM);
         scheduler.schedulePeriodically("log-retention", partitions::runRetention,
             config.getLong(ServerConfig.LOG_RETENTION_CHECK_INTERVAL_MS));
         scheduler.schedulePeriodically("log-flush", partitions::runFlush,
@@ -156,6 +160,9 @@ public final class Broker implements AutoCloseable {
         }
         if (scheduler != null) {
             scheduler.close();
+        }
+        if (cleaner != null) {
+            cleaner.close();
         }
         if (partitions != null) {
             partitions.close();

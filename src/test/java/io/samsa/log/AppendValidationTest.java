@@ -20,6 +20,7 @@ import org.apache.kafka.common.record.TimestampType;
 import org.apache.kafka.common.record.internal.MemoryRecords;
 import org.apache.kafka.common.record.internal.MemoryRecordsBuilder;
 import org.apache.kafka.common.record.internal.RecordBatch;
+import org.apache.kafka.common.record.internal.SimpleRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -152,5 +153,30 @@ class AppendValidationTest {
         assertThat(info.validBytes()).isEqualTo(one.sizeInBytes());
         assertThat(log.size()).isEqualTo(one.sizeInBytes());
         assertThat(Batches.values(log.read(0, 1000, Long.MAX_VALUE, false).records())).containsExactly("a-0", "a-1");
+    }
+
+    @Test
+    void recordWithoutKeyIsRejectedByACompactedTopicAsKafkaDoes() throws Exception {
+        log.close();
+        log = Log.open(dir, TP, LogConfig.fromMap(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, "compact")), time,
+            Scheduler.immediate());
+        SimpleRecord keyed = new SimpleRecord(NOW, "k".getBytes(), "v".getBytes());
+        SimpleRecord keyless = new SimpleRecord(NOW, null, "v".getBytes());
+
+        for (Compression compression : new Compression[] {Compression.NONE, Compression.lz4().build()}) {
+            assertThatThrownBy(() -> log.appendAsLeader(MemoryRecords.withRecords(compression, keyed, keyless), 0))
+                .isInstanceOf(InvalidRecordException.class)
+                .hasMessageContaining("Compacted topic cannot accept message without key")
+                .satisfies(e -> assertThat(Errors.forException(e)).isEqualTo(Errors.INVALID_RECORD));
+        }
+        assertThat(log.logEndOffset()).isZero();
+        assertThat(log.appendAsLeader(MemoryRecords.withRecords(Compression.NONE, keyed), 0).firstOffset()).isZero();
+    }
+
+    @Test
+    void recordWithoutKeyIsAcceptedByADeleteTopic() {
+        SimpleRecord keyless = new SimpleRecord(NOW, null, "v".getBytes());
+
+        assertThat(log.appendAsLeader(MemoryRecords.withRecords(Compression.NONE, keyless), 0).firstOffset()).isZero();
     }
 }

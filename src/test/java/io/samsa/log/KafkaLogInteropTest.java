@@ -136,4 +136,46 @@ class KafkaLogInteropTest {
             samsa.close();
         }
     }
+
+    @Test
+    void kafkaRecoversAndReadsALogSamsaCompacted() throws Exception {
+        ManualTime time = new ManualTime(NOW);
+        Log samsa = Log.open(partitionDir, TP, LogConfig.fromMap(Map.of(LogConfig.INTERNAL_SEGMENT_BYTES_CONFIG,
+            SEGMENT_BYTES, TopicConfig.INDEX_INTERVAL_BYTES_CONFIG, 100, TopicConfig.CLEANUP_POLICY_CONFIG, "compact",
+            TopicConfig.SEGMENT_MS_CONFIG, 60_000L)), time, Scheduler.immediate());
+        for (int n = 0; n < 600; n += 20) {
+            samsa.appendAsLeader(KeyedRecords.updates(
+                org.apache.kafka.common.compress.Compression.lz4().build(), NOW, n, 20, 30), 1);
+        }
+        samsa.appendAsLeader(KeyedRecords.record(NOW, "k7", null), 1);
+        time.advance(60_001);
+        samsa.rollIfDue();
+        new LogCleaner(LogCleaner.Settings.defaults(), () -> List.of(samsa), time).cleanOnce();
+        List<KeyedRecords.Entry> compacted = KeyedRecords.readAll(samsa);
+        long samsaEnd = samsa.logEndOffset();
+        samsa.close();
+        assertThat(compacted).hasSize(30);
+
+        UnifiedLog kafka = openKafkaLog(false);
+        try {
+            assertThat(kafka.logEndOffset()).isEqualTo(samsaEnd);
+            List<KeyedRecords.Entry> read = new ArrayList<>();
+            long next = 0;
+            while (next < samsaEnd) {
+                var fetched = kafka.read(next, 1 << 20, FetchIsolation.LOG_END, true).records;
+                for (var batch : fetched.batches()) {
+                    for (var record : batch) {
+                        read.add(new KeyedRecords.Entry(record.offset(),
+                            java.nio.charset.StandardCharsets.UTF_8.decode(record.key()).toString(),
+                            record.hasValue() ? java.nio.charset.StandardCharsets.UTF_8.decode(record.value()).toString()
+                                : null));
+                    }
+                    next = batch.nextOffset();
+                }
+            }
+            assertThat(read).isEqualTo(compacted);
+        } finally {
+            kafka.close();
+        }
+    }
 }
