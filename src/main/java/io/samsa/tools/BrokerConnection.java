@@ -119,7 +119,7 @@ final class BrokerConnection {
             if (eq <= 0) {
                 throw new ToolException("Invalid " + option + " '" + kv + "': expected key=value");
             }
-            props.put(kv.substring(0, eq).trim(), kv.substring(eq + 1).trim());
+            props.put(kv.substring(0, eq).trim(), kv.substring(eq + 1));
         }
     }
 
