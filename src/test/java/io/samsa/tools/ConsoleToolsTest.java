@@ -47,7 +47,7 @@ class ConsoleToolsTest {
     }
 
     private static ToolRun produce(String stdin, String... args) {
-        return ToolRun.of(ConsoleProducerCommand::run, stdin, args);
+        return ToolRun.withInput(ConsoleProducerCommand::run, stdin, args);
     }
 
     private static ToolRun consume(String... args) {

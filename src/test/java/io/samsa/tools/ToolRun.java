@@ -18,7 +18,7 @@ record ToolRun(int exitCode, String out, String err) {
     }
 
     /** Runs one of Samsa's tools with {@code stdin} as its standard input. */
-    static ToolRun of(BiFunction<String[], ToolIo, Integer> tool, String stdin, String... args) {
+    static ToolRun withInput(BiFunction<String[], ToolIo, Integer> tool, String stdin, String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         int code;
@@ -30,7 +30,7 @@ record ToolRun(int exitCode, String out, String err) {
     }
 
     static ToolRun of(BiFunction<String[], ToolIo, Integer> tool, String... args) {
-        return of(tool, "", args);
+        return withInput(tool, "", args);
     }
 
     /** Runs one of Apache Kafka's tools (the reference) in-process: its System.out/err captured, its exit trapped. */
