@@ -20,10 +20,10 @@ import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
-/** {@code samsa server [server.properties] [--override key=value]…} and {@code samsa version}. */
+/** {@code samsa server [server.properties] [--override key=value]…}, {@code samsa version} and {@code samsa demo smart-car}. */
 @Command(name = "samsa", mixinStandardHelpOptions = true, versionProvider = SamsaCommand.Version.class,
     description = "Samsa: an event streaming platform that speaks the Apache Kafka protocol.",
-    subcommands = {SamsaCommand.Server.class, SamsaCommand.VersionCommand.class})
+    subcommands = {SamsaCommand.Server.class, SamsaCommand.VersionCommand.class, SamsaCommand.Demo.class})
 public final class SamsaCommand implements Runnable {
 
     public static void main(String[] args) {
@@ -56,6 +56,15 @@ public final class SamsaCommand implements Runnable {
         @Override
         public void run() {
             System.out.println(new Version().getVersion()[0]);
+        }
+    }
+
+    @Command(name = "demo", mixinStandardHelpOptions = true, subcommands = SmartCarDemo.class,
+        description = "Produce demo data to a broker.")
+    static final class Demo implements Runnable {
+        @Override
+        public void run() {
+            new CommandLine(this).usage(System.out);
         }
     }
 

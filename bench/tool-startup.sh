@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Times `kafka-topics.sh --list` (JVM start, option parsing, admin client, one metadata round trip, exit) against a
+# local broker: Samsa's bin/kafka-topics.sh, with and without its class-data-sharing archive.
+#   bench/tool-startup.sh [bootstrap-server] [runs]
+# With no bootstrap server it starts a Samsa broker of its own on a free port and stops it at the end.
+# Uses hyperfine when installed, otherwise a loop timed with `date +%s%N`.
+set -euo pipefail
+home="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+runs="${2:-10}"
+bootstrap="${1:-}"
+broker_pid=""
+data=""
+cleanup() {
+  if [ -n "$broker_pid" ]; then kill "$broker_pid" 2>/dev/null || true; wait "$broker_pid" 2>/dev/null || true; fi
+  if [ -n "$data" ]; then rm -rf "$data"; fi
+}
+trap cleanup EXIT
+(cd "$home" && mvn -q -B -DskipTests package) >&2
+touch "$home/target/classes"
+if [ -z "$bootstrap" ]; then
+  port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  data="$(mktemp -d)"
+  "$home/bin/samsa" server --override "listeners=PLAINTEXT://127.0.0.1:$port" --override "log.dirs=$data" >"$data.log" 2>&1 &
+  broker_pid=$!
+  for _ in $(seq 1 100); do grep -q " serving " "$data.log" 2>/dev/null && break; sleep 0.2; done
+  grep -q " serving " "$data.log" || { echo "broker did not start: $(cat "$data.log")" >&2; exit 1; }
+  rm -f "$data.log"
+  bootstrap="127.0.0.1:$port"
+  "$home/bin/kafka-topics.sh" --bootstrap-server "$bootstrap" --create --topic bench-startup >/dev/null
+fi
+cmd="$home/bin/kafka-topics.sh --bootstrap-server $bootstrap --list"
+echo "load average: $(cut -d' ' -f1-3 /proc/loadavg), $(nproc) CPUs" >&2
+if command -v hyperfine >/dev/null; then
+  hyperfine --warmup 2 --runs "$runs" -n "with CDS archive" "$cmd" -n "without CDS" "SAMSA_TOOL_NO_CDS=1 $cmd"
+else
+  for variant in "with CDS archive" "without CDS"; do
+    if [ "$variant" = "without CDS" ]; then export SAMSA_TOOL_NO_CDS=1; fi
+    $cmd >/dev/null; $cmd >/dev/null   # warm-up: page cache
+    times=()
+    for _ in $(seq 1 "$runs"); do
+      start=$(date +%s%N)
+      $cmd >/dev/null
+      times+=($(( ($(date +%s%N) - start) / 1000000 )))
+    done
+    sorted=$(printf '%s\n' "${times[@]}" | sort -n)
+    median=$(echo "$sorted" | awk -v n="$runs" 'NR == int((n + 1) / 2)')
+    echo "kafka-topics.sh --list, $variant: median ${median} ms, min $(echo "$sorted" | head -1) ms, max $(echo "$sorted" | tail -1) ms over $runs runs"
+  done
+fi
