@@ -7,6 +7,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -53,9 +54,11 @@ class ConfigsCommandTest {
 
         assertThat(added).isEqualTo(new ToolRun(0, "Completed updating config for topic tuned.\n", ""));
         assertThat(deleted).isEqualTo(new ToolRun(0, "Completed updating config for topic tuned.\n", ""));
-        assertThat(described.outLines()).containsExactly("Dynamic configs for topic tuned are:",
-            "  retention.ms=5000 sensitive=false synonyms={DYNAMIC_TOPIC_CONFIG:retention.ms=5000, STATIC_BROKER_CONFIG:log.retention.hours=24}",
-            "  segment.bytes=1048576 sensitive=false synonyms={DYNAMIC_TOPIC_CONFIG:segment.bytes=1048576}");
+        assertThat(described.outLines()).hasSize(3).first().isEqualTo("Dynamic configs for topic tuned are:");
+        assertThat(described.outLines().get(1)).startsWith("  retention.ms=5000 sensitive=false synonyms={DYNAMIC_TOPIC_CONFIG:retention.ms=5000");
+        assertThat(described.outLines().get(2)).startsWith("  segment.bytes=1048576 sensitive=false synonyms={DYNAMIC_TOPIC_CONFIG:segment.bytes=1048576");
+        // The synonym lists are the broker's; Kafka's own tool prints the same lines.
+        assertThat(described.outLines()).isEqualTo(kafkaConfigs("--entity-type", "topics", "--entity-name", "tuned", "--describe").outLines());
     }
 
     @Test
@@ -65,8 +68,10 @@ class ConfigsCommandTest {
         ToolRun added = configs("--topic", "bracketed", "--alter", "--add-config", "cleanup.policy=[compact,delete],retention.ms=1000");
 
         assertThat(added.exitCode()).isZero();
-        assertThat(configs("--topic", "bracketed", "--describe").outLines())
-            .contains("  cleanup.policy=compact,delete sensitive=false synonyms={DYNAMIC_TOPIC_CONFIG:cleanup.policy=compact,delete}");
+        List<String> described = configs("--topic", "bracketed", "--describe").outLines();
+        assertThat(described).anyMatch(line -> line.startsWith(
+            "  cleanup.policy=compact,delete sensitive=false synonyms={DYNAMIC_TOPIC_CONFIG:cleanup.policy=compact,delete"));
+        assertThat(described).isEqualTo(kafkaConfigs("--topic", "bracketed", "--describe").outLines());
     }
 
     @Test
