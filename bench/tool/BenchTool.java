@@ -12,12 +12,20 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.stream.Collectors;
+import jdk.jfr.consumer.RecordedEvent;
+import jdk.jfr.consumer.RecordedFrame;
+import jdk.jfr.consumer.RecordedMethod;
+import jdk.jfr.consumer.RecordedThread;
+import jdk.jfr.consumer.RecordingFile;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -42,6 +50,8 @@ import org.apache.kafka.common.requests.RequestHeader;
  *                                    nanoseconds of that answer, then the advertised API keys
  *   topics HOST:PORT NAME:PARTITIONS...  create topics (replication factor 1) and wait for them
  *   report RESULTS.tsv OUT.md TITLE  medians per broker, Samsa/Kafka ratio and target per figure
+ *   hotspots FILE.jfr [N]            the N most sampled frames of a JFR recording: where the CPU
+ *                                    went (self), which Samsa method it went through (inclusive)
  * </pre>
  */
 public final class BenchTool {
@@ -51,6 +61,7 @@ public final class BenchTool {
             case "probe" -> probe(args[1], Long.parseLong(args[2]));
             case "topics" -> topics(args[1], Arrays.copyOfRange(args, 2, args.length));
             case "report" -> report(Path.of(args[1]), Path.of(args[2]), args.length > 3 ? args[3] : "");
+            case "hotspots" -> hotspots(Path.of(args[1]), args.length > 2 ? Integer.parseInt(args[2]) : 25);
             default -> {
                 System.err.println("usage: BenchTool probe HOST:PORT TIMEOUT_MS | topics HOST:PORT NAME:PARTITIONS... "
                     + "| report RESULTS.tsv OUT.md [TITLE]");
@@ -157,6 +168,80 @@ public final class BenchTool {
                 Thread.sleep(50);
             }
         }
+    }
+
+    // ---------------------------------------------------------------- hotspots
+
+    private static void hotspots(Path recording, int limit) throws IOException {
+        Map<String, Integer> self = new HashMap<>();
+        Map<String, Integer> samsaInclusive = new HashMap<>();
+        Map<String, Integer> threads = new HashMap<>();
+        Map<String, Integer> nativeCalls = new HashMap<>();
+        int samples = 0;
+        int nativeSamples = 0;
+        for (RecordedEvent event : RecordingFile.readAllEvents(recording)) {
+            String type = event.getEventType().getName();
+            if (event.getStackTrace() == null || event.getStackTrace().getFrames().isEmpty()) {
+                continue;
+            }
+            List<RecordedFrame> frames = event.getStackTrace().getFrames();
+            if (type.equals("jdk.NativeMethodSample")) {
+                // Threads parked in epoll, accept or a timed wait are idle, not busy in a system call.
+                String top = name(frames.get(0));
+                if (!top.matches(".*(epollWait|epollBusyWait|accept|park|sleep|wait0|socketRead0).*")) {
+                    nativeSamples++;
+                    nativeCalls.merge(top + " <- " + firstSamsaOrCaller(frames), 1, Integer::sum);
+                }
+                continue;
+            }
+            if (!type.equals("jdk.ExecutionSample")) {
+                continue;
+            }
+            samples++;
+            self.merge(name(frames.get(0)), 1, Integer::sum);
+            RecordedThread thread = event.getThread("sampledThread");
+            String threadName = thread == null || thread.getJavaName() == null ? "?" : thread.getJavaName();
+            threads.merge(threadName.replaceAll("[0-9]+", "N"), 1, Integer::sum);
+            Set<String> seen = new HashSet<>();
+            for (RecordedFrame frame : frames) {
+                String n = name(frame);
+                if (n.startsWith("io.samsa.") && seen.add(n)) {
+                    samsaInclusive.merge(n, 1, Integer::sum);
+                }
+            }
+        }
+        System.out.println(samples + " execution samples in " + recording);
+        print("Threads", threads, samples, limit);
+        print("Top frames (self time)", self, samples, limit);
+        print("Samsa methods on the stack (inclusive time)", samsaInclusive, samples, limit);
+        System.out.println();
+        System.out.println(nativeSamples + " samples of threads busy in native code (system calls), by call and caller:");
+        print("Native calls", nativeCalls, nativeSamples, limit);
+    }
+
+    private static String firstSamsaOrCaller(List<RecordedFrame> frames) {
+        for (RecordedFrame frame : frames) {
+            String n = name(frame);
+            if (n.startsWith("io.samsa.")) {
+                return n;
+            }
+        }
+        return frames.size() > 1 ? name(frames.get(1)) : "?";
+    }
+
+    private static String name(RecordedFrame frame) {
+        RecordedMethod m = frame.getMethod();
+        return m == null ? "?" : m.getType().getName() + "." + m.getName();
+    }
+
+    private static void print(String title, Map<String, Integer> counts, int samples, int limit) {
+        System.out.println();
+        System.out.println(title + ":");
+        counts.entrySet().stream()
+            .sorted(Map.Entry.<String, Integer>comparingByValue().reversed())
+            .limit(limit)
+            .forEach(e -> System.out.printf(Locale.ROOT, "%6d %5.1f%%  %s%n", e.getValue(),
+                100.0 * e.getValue() / Math.max(1, samples), e.getKey()));
     }
 
     // ---------------------------------------------------------------- report
