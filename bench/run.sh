@@ -200,7 +200,9 @@ run_tool() {
   forget_pid "$tool_pid"
   after=$(cpu_ticks "$broker_pid")
   if [ $rc -ne 0 ]; then
-    note "$name, round $round: $workload failed (exit $rc); see bench/results/last-run/$(basename "$tool_out")"
+    local why
+    why=$(grep -E 'Exception|Error|WARNING' "$tool_out" | grep -v 'deprecated' | tail -1 | cut -c1-160)
+    note "$name: $workload exited with $rc${why:+ ($why)}; see bench/results/last-run/$(basename "${tool_out/-r$round-/-r*-}")"
   fi
   local cpu
   cpu=$(awk -v t=$(( after - before )) -v hz="$clk_tck" 'BEGIN { printf "%.3f", t / hz }')
@@ -235,7 +237,7 @@ consume() {
   local name=$1 bootstrap=$2 size=$3 count=$4 partitions=$5
   local workload="consume $size B, $partitions partition$([ "$partitions" = 1 ] || echo s)"
   if [[ "$broker_apis" != *" FIND_COORDINATOR "* || "$broker_apis" != *" JOIN_GROUP "* ]]; then
-    note "$name, round $round: $workload skipped: the broker does not advertise consumer groups (FindCoordinator, JoinGroup), which ConsumerPerformance needs"
+    note "$name: $workload skipped: the broker does not advertise consumer groups (FindCoordinator, JoinGroup), which ConsumerPerformance needs"
     return 0
   fi
   run_tool "$name" "$workload" $(( size * count )) "${kafka_java[@]}" org.apache.kafka.tools.ConsumerPerformance \
@@ -393,7 +395,7 @@ dirty="$(git -C "$repo" status --porcelain -- src 2>/dev/null | head -1)"
 bench_tool report "$work/results.tsv" "$work/table.md" > /dev/null
 cat "$work/table.md" >> "$work/latest.md"
 if [ -s "$work/notes.md" ]; then
-  { echo; echo "Notes:"; echo; cat "$work/notes.md"; } >> "$work/latest.md"
+  { echo; echo "Notes (each once, whatever the number of rounds it happened in):"; echo; awk '!seen[$0]++' "$work/notes.md"; } >> "$work/latest.md"
 fi
 cp "$work/latest.md" "$results/latest.md"
 cp "$work/results.tsv" "$results/latest.tsv"
