@@ -39,6 +39,9 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     private final RequestDispatcher dispatcher;
     private final String listenerName;
     private final ArrayDeque<Slot> inFlight = new ArrayDeque<>();
+    /** True while Netty delivers a batch of reads; responses ready then are flushed once at its end. */
+    private boolean readBurst;
+    private boolean flushPending;
     private ChannelHandlerContext ctx;
     private InetSocketAddress remote;
     /** Set once the connection is being closed for a bad frame or our own failure; nothing more is handled. */
@@ -58,6 +61,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        readBurst = true;
         ByteBuf frame = (ByteBuf) msg;
         if (closing || !ctx.channel().isActive()) {
             // Frames that arrived with or after a bad one are never handled: a closed connection is closed.
@@ -127,11 +131,26 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
             }
         }
         if (wrote) {
-            ctx.flush();
+            if (readBurst) {
+                // Answered while reading: one flush at the end of the read burst covers every pipelined response.
+                flushPending = true;
+            } else {
+                ctx.flush();
+            }
         }
         if (inFlight.size() < MAX_IN_FLIGHT / 2 && !ctx.channel().config().isAutoRead()) {
             ctx.channel().config().setAutoRead(true);
         }
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        readBurst = false;
+        if (flushPending) {
+            flushPending = false;
+            ctx.flush();
+        }
+        ctx.fireChannelReadComplete();
     }
 
     /** Writes one response; false when it could not be encoded and the connection is closing. */
