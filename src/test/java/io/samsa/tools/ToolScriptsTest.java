@@ -2,6 +2,7 @@ package io.samsa.tools;
 
 import io.samsa.server.EmbeddedBroker;
 import io.samsa.testing.BrokerProcess;
+import io.samsa.testing.ScriptProcess;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -34,71 +35,24 @@ class ToolScriptsTest {
         broker.close();
     }
 
-    /** A running script with its output collected as it comes. */
-    private record Script(Process process, ByteArrayOutputStream out, ByteArrayOutputStream err) {
-        String stdout() {
-            synchronized (out) {
-                return out.toString(StandardCharsets.UTF_8);
-            }
-        }
-
-        String stderr() {
-            synchronized (err) {
-                return err.toString(StandardCharsets.UTF_8);
-            }
-        }
-
-        int waitFor() throws InterruptedException {
-            assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("script finished").isTrue();
-            return process.exitValue();
-        }
-    }
-
-    private static Script start(String script, String stdin, String... args) throws IOException {
+    private static ScriptProcess start(String script, String stdin, String... args) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(Path.of("bin", script).toAbsolutePath().toString());
         command.addAll(List.of(args));
-        ProcessBuilder builder = new ProcessBuilder(command);
-        // The test's class path as it is: no build from inside the test, no archive.
-        builder.environment().put("SAMSA_CLASSPATH", System.getProperty("java.class.path"));
-        Process process = builder.start();
-        Script s = new Script(process, new ByteArrayOutputStream(), new ByteArrayOutputStream());
-        pump(process.getInputStream(), s.out());
-        pump(process.getErrorStream(), s.err());
-        try (OutputStream in = process.getOutputStream()) {
-            in.write(stdin.getBytes(StandardCharsets.UTF_8));
-        }
-        return s;
-    }
-
-    private static void pump(InputStream from, ByteArrayOutputStream to) {
-        Thread t = new Thread(() -> {
-            byte[] buffer = new byte[8192];
-            try {
-                for (int n; (n = from.read(buffer)) > 0; ) {
-                    synchronized (to) {
-                        to.write(buffer, 0, n);
-                    }
-                }
-            } catch (IOException e) {
-                // the process ended
-            }
-        }, "script-output");
-        t.setDaemon(true);
-        t.start();
+        return ScriptProcess.start(command, stdin);
     }
 
     @Test
     void topicsProducerAndConsumerScriptsWorkTogetherAndSigtermPrintsTheTotal() throws Exception {
         String bs = broker.bootstrapServers();
-        Script create = start("kafka-topics.sh", "", "--bootstrap-server", bs, "--create", "--topic", "scripted", "--partitions", "1");
+        ScriptProcess create = start("kafka-topics.sh", "", "--bootstrap-server", bs, "--create", "--topic", "scripted", "--partitions", "1");
         assertThat(create.waitFor()).isZero();
         assertThat(create.stdout()).isEqualTo("Created topic scripted.\n");
 
-        Script produce = start("kafka-console-producer.sh", "one\ntwo\nthree\n", "--bootstrap-server", bs, "--topic", "scripted");
+        ScriptProcess produce = start("kafka-console-producer.sh", "one\ntwo\nthree\n", "--bootstrap-server", bs, "--topic", "scripted");
         assertThat(produce.waitFor()).as(produce.stderr()).isZero();
 
-        Script consume = start("kafka-console-consumer.sh", "", "--bootstrap-server", bs, "--topic", "scripted",
+        ScriptProcess consume = start("kafka-console-consumer.sh", "", "--bootstrap-server", bs, "--topic", "scripted",
             "--partition", "0", "--offset", "earliest");
         await().atMost(Duration.ofSeconds(30)).until(() -> consume.stdout().equals("one\ntwo\nthree\n"));
         consume.process().toHandle().destroy();
@@ -111,8 +65,8 @@ class ToolScriptsTest {
     void unreachableBrokerAndBadOptionsEndWithOneLineAndExitCodeOne() throws Exception {
         String nowhere = "127.0.0.1:" + BrokerProcess.freePort();
         long start = System.nanoTime();
-        Script list = start("kafka-topics.sh", "", "--bootstrap-server", nowhere, "--list");
-        Script configs = start("kafka-configs.sh", "", "--bootstrap-server", broker.bootstrapServers(), "--describe");
+        ScriptProcess list = start("kafka-topics.sh", "", "--bootstrap-server", nowhere, "--list");
+        ScriptProcess configs = start("kafka-configs.sh", "", "--bootstrap-server", broker.bootstrapServers(), "--describe");
 
         assertThat(list.waitFor()).isEqualTo(1);
         assertThat(System.nanoTime() - start).isLessThan(Duration.ofSeconds(15).toNanos());
