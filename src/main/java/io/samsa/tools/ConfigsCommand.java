@@ -6,7 +6,6 @@ import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.DescribeConfigsOptions;
 import org.apache.kafka.clients.admin.ListTopicsOptions;
-import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.Node;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
@@ -19,7 +18,6 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalInt;
 import java.util.Properties;
 import java.util.stream.Collectors;
 
@@ -67,30 +65,17 @@ public final class ConfigsCommand {
 
     public static int run(String[] args, ToolIo io) {
         ConfigsCommand command = new ConfigsCommand();
-        OptionalInt end = ToolCommandLine.usageIfEmpty(command, args, io);
-        if (end.isEmpty()) {
-            end = ToolCommandLine.parse(command, args, io);
-        }
-        if (end.isPresent()) {
-            return end.getAsInt();
-        }
-        try {
-            command.checkArgs();
-            try (Admin admin = BrokerConnection.admin(command.bootstrapServer, command.commandConfig)) {
+        return ToolCommandLine.runWithAdmin(command, args, io, command::checkArgs,
+            () -> BrokerConnection.admin(command.bootstrapServer, command.commandConfig),
+            admin -> {
                 if (command.describe) {
                     command.describe(admin, io);
                 } else {
                     command.alter(admin, io);
                 }
-            }
-            return 0;
-        } catch (ToolException e) {
-            io.err().println(e.getMessage());
-            return 1;
-        } catch (KafkaException | IllegalArgumentException e) {
-            io.err().println("Error while executing config command with args '" + String.join(" ", args) + "': " + e.getMessage());
-            return 1;
-        }
+                return 0;
+            },
+            e -> "Error while executing config command with args '" + String.join(" ", args) + "': " + e.getMessage());
     }
 
     private void checkArgs() {

@@ -34,7 +34,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.OptionalInt;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -105,25 +104,10 @@ public final class ConsumerGroupsCommand {
 
     public static int run(String[] args, ToolIo io) {
         ConsumerGroupsCommand command = new ConsumerGroupsCommand();
-        OptionalInt end = ToolCommandLine.usageIfEmpty(command, args, io);
-        if (end.isEmpty()) {
-            end = ToolCommandLine.parse(command, args, io);
-        }
-        if (end.isPresent()) {
-            return end.getAsInt();
-        }
-        try {
-            command.checkArgs(io);
-            try (Admin admin = BrokerConnection.admin(command.bootstrapServer, command.commandConfig)) {
-                return command.execute(admin, io);
-            }
-        } catch (ToolException e) {
-            io.err().println(e.getMessage());
-            return 1;
-        } catch (KafkaException | IllegalArgumentException | IllegalStateException e) {
-            io.err().println("Error: Executing consumer group command failed due to " + e.getMessage());
-            return 1;
-        }
+        return ToolCommandLine.runWithAdmin(command, args, io, () -> command.checkArgs(io),
+            () -> BrokerConnection.admin(command.bootstrapServer, command.commandConfig),
+            admin -> command.execute(admin, io),
+            e -> "Error: Executing consumer group command failed due to " + e.getMessage());
     }
 
     private void checkArgs(ToolIo io) {

@@ -8,7 +8,6 @@ import org.apache.kafka.clients.admin.NewPartitions;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.admin.TopicListing;
-import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.Node;
 import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.config.ConfigResource;
@@ -25,7 +24,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalInt;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 import java.util.stream.Collectors;
@@ -89,26 +87,13 @@ public final class TopicsCommand {
     /** Runs the tool as the command line would, returning the exit code. */
     public static int run(String[] args, ToolIo io) {
         TopicsCommand command = new TopicsCommand();
-        OptionalInt end = ToolCommandLine.usageIfEmpty(command, args, io);
-        if (end.isEmpty()) {
-            end = ToolCommandLine.parse(command, args, io);
-        }
-        if (end.isPresent()) {
-            return end.getAsInt();
-        }
-        try {
-            command.checkArgs();
-            try (Admin admin = BrokerConnection.admin(command.bootstrapServer, command.commandConfig)) {
+        return ToolCommandLine.runWithAdmin(command, args, io, command::checkArgs,
+            () -> BrokerConnection.admin(command.bootstrapServer, command.commandConfig),
+            admin -> {
                 command.execute(admin, io);
-            }
-            return 0;
-        } catch (ToolException e) {
-            io.err().println(e.getMessage());
-            return 1;
-        } catch (KafkaException | IllegalArgumentException e) {
-            io.err().println(ERROR_PREFIX + e.getMessage());
-            return 1;
-        }
+                return 0;
+            },
+            e -> ERROR_PREFIX + e.getMessage());
     }
 
     private void checkArgs() {
