@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Times `kafka-topics.sh --list` (JVM start, option parsing, admin client, one metadata round trip, exit) against a
-# local broker: Samsa's bin/kafka-topics.sh, with and without its class-data-sharing archive.
+# local broker: Samsa's bin/kafka-topics.sh with and without its class-data-sharing archive, and Apache Kafka's.
 #   bench/tool-startup.sh [bootstrap-server] [runs]
 # With no bootstrap server it starts a Samsa broker of its own on a free port and stops it at the end.
 # Uses hyperfine when installed, otherwise a loop timed with `date +%s%N`.
@@ -29,21 +29,32 @@ if [ -z "$bootstrap" ]; then
   "$home/bin/kafka-topics.sh" --bootstrap-server "$bootstrap" --create --topic bench-startup >/dev/null
 fi
 cmd="$home/bin/kafka-topics.sh --bootstrap-server $bootstrap --list"
+# Apache Kafka's own kafka-topics, started as its kafka-run-class.sh starts a tool, from the jars bench/run.sh
+# installs (run bench/run.sh --quick once to fetch them).
+kafka_libs="${SAMSA_BENCH_CACHE:-$HOME/.cache/samsa-bench}/kafka-$(sed -n 's:.*<kafka.version>\(.*\)</kafka.version>.*:\1:p' "$home/pom.xml")/libs"
+kafka_cmd=""
+if [ -d "$kafka_libs" ]; then
+  kafka_cmd="java -Xmx256M -server -XX:+UseG1GC -XX:MaxGCPauseMillis=20 -XX:InitiatingHeapOccupancyPercent=35 -XX:+ExplicitGCInvokesConcurrent -Djava.awt.headless=true -cp $kafka_libs/* org.apache.kafka.tools.TopicCommand --bootstrap-server $bootstrap --list"
+fi
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg), $(nproc) CPUs" >&2
-if command -v hyperfine >/dev/null; then
-  hyperfine --warmup 2 --runs "$runs" -n "with CDS archive" "$cmd" -n "without CDS" "SAMSA_TOOL_NO_CDS=1 $cmd"
-else
-  for variant in "with CDS archive" "without CDS"; do
-    if [ "$variant" = "without CDS" ]; then export SAMSA_TOOL_NO_CDS=1; fi
-    $cmd >/dev/null; $cmd >/dev/null   # warm-up: page cache
-    times=()
-    for _ in $(seq 1 "$runs"); do
-      start=$(date +%s%N)
-      $cmd >/dev/null
-      times+=($(( ($(date +%s%N) - start) / 1000000 )))
-    done
-    sorted=$(printf '%s\n' "${times[@]}" | sort -n)
-    median=$(echo "$sorted" | awk -v n="$runs" 'NR == int((n + 1) / 2)')
-    echo "kafka-topics.sh --list, $variant: median ${median} ms, min $(echo "$sorted" | head -1) ms, max $(echo "$sorted" | tail -1) ms over $runs runs"
+time_runs() {  # name, command...
+  local name="$1"; shift
+  "$@" >/dev/null 2>&1; "$@" >/dev/null 2>&1   # warm-up: page cache
+  local times=() start
+  for _ in $(seq 1 "$runs"); do
+    start=$(date +%s%N)
+    "$@" >/dev/null 2>&1
+    times+=($(( ($(date +%s%N) - start) / 1000000 )))
   done
+  local sorted median
+  sorted=$(printf '%s\n' "${times[@]}" | sort -n)
+  median=$(echo "$sorted" | awk -v n="$runs" 'NR == int((n + 1) / 2)')
+  echo "kafka-topics --list, $name: median ${median} ms, min $(echo "$sorted" | head -1) ms, max $(echo "$sorted" | tail -1) ms over $runs runs"
+}
+time_runs "Samsa, with CDS archive" $cmd
+time_runs "Samsa, without CDS" env SAMSA_TOOL_NO_CDS=1 $cmd
+if [ -n "$kafka_cmd" ]; then
+  time_runs "Apache Kafka's TopicCommand" $kafka_cmd
+else
+  echo "Apache Kafka's jars not found in $kafka_libs: run bench/run.sh --quick once to install them" >&2
 fi
