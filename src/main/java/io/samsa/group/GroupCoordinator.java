@@ -1,6 +1,9 @@
 package io.samsa.group;
 
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.message.ConsumerGroupDescribeResponseData;
+import org.apache.kafka.common.message.ConsumerGroupHeartbeatRequestData;
+import org.apache.kafka.common.message.ConsumerGroupHeartbeatResponseData;
 import org.apache.kafka.common.message.DescribeGroupsResponseData.DescribedGroup;
 import org.apache.kafka.common.message.DescribeGroupsResponseData.DescribedGroupMember;
 import org.apache.kafka.common.message.HeartbeatRequestData;
@@ -55,6 +58,7 @@ public final class GroupCoordinator implements AutoCloseable {
     private final Time time;
     private final GroupTimers timers = new GroupTimers();
     private final RebalanceProtocol protocol;
+    private final ConsumerGroupProtocol consumerProtocol;
     private final GroupRegistry groups;
     private volatile boolean loaded;
 
@@ -63,6 +67,7 @@ public final class GroupCoordinator implements AutoCloseable {
         this.groupLog = groupLog;
         this.time = time;
         this.protocol = new RebalanceProtocol(config, groupLog, timers, time);
+        this.consumerProtocol = new ConsumerGroupProtocol(config, timers);
         this.groups = new GroupRegistry(timers, time);
     }
 
@@ -137,6 +142,11 @@ public final class GroupCoordinator implements AutoCloseable {
             return future;
         }
         try {
+            if (group.hasConsumerMembers()) {
+                future.complete(RebalanceProtocol.joinError(memberId, Errors.INCONSISTENT_GROUP_PROTOCOL));
+                return future;
+            }
+            group.setConsumerGroup(null);
             protocol.join(group, request, protocols, clientId, clientHost, version, future);
         } finally {
             group.lock.unlock();
@@ -207,6 +217,100 @@ public final class GroupCoordinator implements AutoCloseable {
         }
     }
 
+    // ---- the consumer group protocol (KIP-848)
+
+    /**
+     * ConsumerGroupHeartbeat: joins, keeps alive, updates or leaves a member of a consumer-protocol group. A
+     * group with classic members cannot be joined this way (GROUP_ID_NOT_FOUND, as Kafka answers when online
+     * migration is off); an empty classic group — offsets only — becomes a consumer group.
+     */
+    public ConsumerGroupHeartbeatResponseData consumerGroupHeartbeat(ConsumerGroupHeartbeatRequestData request,
+                                                                     short version, String clientId,
+                                                                     String clientHost, TopicCatalog catalog) {
+        if (!loaded) {
+            return ConsumerGroupProtocol.error(Errors.COORDINATOR_LOAD_IN_PROGRESS, null);
+        }
+        ConsumerGroupHeartbeatResponseData invalid =
+            ConsumerGroupProtocol.validate(request, version, config.consumerAssignors());
+        if (invalid != null) {
+            return invalid;
+        }
+        ClassicGroup group = groups.lock(request.groupId(), request.memberEpoch() == 0);
+        if (group == null) {
+            // No such group (after a restart, say): the member must join again.
+            return ConsumerGroupProtocol.error(Errors.UNKNOWN_MEMBER_ID, "Member " + request.memberId()
+                + " is not a member of group " + request.groupId() + ".");
+        }
+        try {
+            if (group.consumerGroup() == null) {
+                if (!group.is(GroupState.EMPTY) || group.hasPendingJoinMembers()) {
+                    return ConsumerGroupProtocol.error(Errors.GROUP_ID_NOT_FOUND, "Group " + request.groupId()
+                        + " is not a consumer group.");
+                }
+                if (request.memberEpoch() != 0) {
+                    return ConsumerGroupProtocol.error(Errors.UNKNOWN_MEMBER_ID, "Member " + request.memberId()
+                        + " is not a member of group " + request.groupId() + ".");
+                }
+                group.setConsumerGroup(new ConsumerGroup());
+            }
+            int epochBefore = group.consumerGroup().groupEpoch;
+            ConsumerGroupHeartbeatResponseData response =
+                consumerProtocol.heartbeat(group, request, clientId, clientHost, catalog);
+            if (group.consumerGroup().groupEpoch != epochBefore) {
+                persistConsumerGroupEpoch(group);
+            }
+            return response;
+        } finally {
+            group.lock.unlock();
+        }
+    }
+
+    /** Keeps the group's existence and epoch in the log, so the group (and its type) survives a restart. */
+    private void persistConsumerGroupEpoch(ClassicGroup group) {
+        Errors error = groupLog.append(group.groupId(),
+            List.of(GroupRecords.consumerGroupMetadata(group.groupId(), group.consumerGroup().groupEpoch)));
+        if (error != Errors.NONE) {
+            log.warn("Cannot store the epoch of consumer group {}: {}", group.groupId(), error);
+        }
+    }
+
+    /** ConsumerGroupDescribe: members, their assignments and target assignments, the epochs and the assignor. */
+    public List<ConsumerGroupDescribeResponseData.DescribedGroup> consumerGroupDescribe(
+        List<String> groupIds, boolean includeAuthorizedOperations, TopicCatalog catalog) {
+        List<ConsumerGroupDescribeResponseData.DescribedGroup> result = new ArrayList<>();
+        for (String groupId : groupIds) {
+            ConsumerGroupDescribeResponseData.DescribedGroup described =
+                new ConsumerGroupDescribeResponseData.DescribedGroup().setGroupId(groupId)
+                    .setAuthorizedOperations(includeAuthorizedOperations ? GROUP_OPERATIONS : AUTHORIZED_OPERATIONS_OMITTED);
+            result.add(described);
+            if (!loaded) {
+                described.setErrorCode(Errors.COORDINATOR_LOAD_IN_PROGRESS.code());
+                continue;
+            }
+            if (groupId == null || groupId.isEmpty()) {
+                described.setErrorCode(Errors.INVALID_GROUP_ID.code());
+                continue;
+            }
+            ClassicGroup group = groups.lock(groupId, false);
+            if (group == null) {
+                described.setErrorCode(Errors.GROUP_ID_NOT_FOUND.code()).setErrorMessage("Group " + groupId + " not found.");
+                continue;
+            }
+            try {
+                ConsumerGroup cg = group.consumerGroup();
+                if (cg == null) {
+                    described.setErrorCode(Errors.GROUP_ID_NOT_FOUND.code())
+                        .setErrorMessage("Group " + groupId + " is not a consumer group.");
+                    continue;
+                }
+                ConsumerGroupDescribes.describe(cg, described, catalog);
+            } finally {
+                group.lock.unlock();
+            }
+        }
+        return result;
+    }
+
     // ---- offsets
 
     /**
@@ -238,7 +342,7 @@ public final class GroupCoordinator implements AutoCloseable {
             group = groups.lock(groupId, true);
         }
         try {
-            error = validateOffsetCommit(group, memberId == null ? "" : memberId, groupInstanceId, generationId);
+            error = validateOffsetCommit(group, memberId == null ? "" : memberId, groupInstanceId, generationId, version);
             if (error != Errors.NONE) {
                 return allWith(offsets.keySet(), error);
             }
@@ -274,9 +378,13 @@ public final class GroupCoordinator implements AutoCloseable {
         }
     }
 
-    private static Errors validateOffsetCommit(ClassicGroup group, String memberId, String groupInstanceId, int generationId) {
+    private static Errors validateOffsetCommit(ClassicGroup group, String memberId, String groupInstanceId, int generationId,
+                                               short version) {
         if (group.is(GroupState.DEAD)) {
             return Errors.COORDINATOR_NOT_AVAILABLE;
+        }
+        if (group.consumerGroup() != null) {
+            return validateConsumerMember(group.consumerGroup(), memberId, generationId, version < 9);
         }
         if (generationId < 0 && group.is(GroupState.EMPTY)) {
             return Errors.NONE;
@@ -293,6 +401,47 @@ public final class GroupCoordinator implements AutoCloseable {
             return Errors.UNKNOWN_MEMBER_ID;
         }
         return group.is(GroupState.COMPLETING_REBALANCE) ? Errors.REBALANCE_IN_PROGRESS : Errors.NONE;
+    }
+
+    /**
+     * Kafka's check of a consumer-protocol member's commit or fetch: the member epoch stands for the
+     * generation. Without an epoch (negative) a group without members accepts admin commits.
+     */
+    private static Errors validateConsumerMember(ConsumerGroup group, String memberId, int memberEpoch, boolean oldVersion) {
+        if (memberEpoch < 0 && group.members.isEmpty()) {
+            return Errors.NONE;
+        }
+        if (oldVersion) {
+            return Errors.UNSUPPORTED_VERSION;
+        }
+        ConsumerMember member = memberId == null ? null : group.members.get(memberId);
+        if (member == null) {
+            return Errors.UNKNOWN_MEMBER_ID;
+        }
+        return memberEpoch == member.memberEpoch ? Errors.NONE : Errors.STALE_MEMBER_EPOCH;
+    }
+
+    /**
+     * OffsetFetch v9+ from a consumer-protocol member (member id and epoch set): NONE when the member and its
+     * epoch are current, else UNKNOWN_MEMBER_ID or STALE_MEMBER_EPOCH as in Kafka.
+     */
+    public Errors validateOffsetFetch(String groupId, String memberId, int memberEpoch) {
+        if (memberId == null || memberEpoch < 0 || groupId == null) {
+            return Errors.NONE;
+        }
+        ClassicGroup group = groups.lock(groupId, false);
+        if (group == null) {
+            return Errors.NONE;
+        }
+        try {
+            ConsumerGroup cg = group.consumerGroup();
+            if (cg == null) {
+                return Errors.NONE;
+            }
+            return validateConsumerMember(cg, memberId, memberEpoch, false);
+        } finally {
+            group.lock.unlock();
+        }
     }
 
     /** The result of an offset fetch for one group: a group-level error, or the offsets (null where none). */
@@ -346,6 +495,28 @@ public final class GroupCoordinator implements AutoCloseable {
         try {
             boolean active = group.is(GroupState.STABLE) || group.is(GroupState.PREPARING_REBALANCE)
                 || group.is(GroupState.COMPLETING_REBALANCE);
+            if (group.hasConsumerMembers()) {
+                Set<String> subscribed = new java.util.HashSet<>(group.consumerGroup().subscribedTopics.keySet());
+                group.consumerGroup().members.values().forEach(m -> subscribed.addAll(m.subscribedTopicNames));
+                Map<TopicPartition, Errors> result = new LinkedHashMap<>();
+                List<GroupRecords.Entry> tombstones = new ArrayList<>();
+                for (TopicPartition tp : partitions) {
+                    result.put(tp, subscribed.contains(tp.topic()) ? Errors.GROUP_SUBSCRIBED_TO_TOPIC : Errors.NONE);
+                    if (!subscribed.contains(tp.topic()) && group.offsets().containsKey(tp)) {
+                        tombstones.add(GroupRecords.offsetTombstone(groupId, tp));
+                    }
+                }
+                Errors appendError = groupLog.append(groupId, tombstones);
+                if (appendError != Errors.NONE) {
+                    return new DeleteOffsetsResult(appendError, Map.of());
+                }
+                result.forEach((tp, e) -> {
+                    if (e == Errors.NONE) {
+                        group.offsets().remove(tp);
+                    }
+                });
+                return new DeleteOffsetsResult(Errors.NONE, result);
+            }
             if (active && !group.usesConsumerProtocol()) {
                 return new DeleteOffsetsResult(Errors.NON_EMPTY_GROUP, Map.of());
             }
@@ -402,7 +573,7 @@ public final class GroupCoordinator implements AutoCloseable {
     }
 
     private int expireOffsets(ClassicGroup group, long now) {
-        if (group.is(GroupState.DEAD)) {
+        if (group.is(GroupState.DEAD) || group.hasConsumerMembers()) {
             return 0;
         }
         Function<CommittedOffset, Long> base;
@@ -458,9 +629,6 @@ public final class GroupCoordinator implements AutoCloseable {
         }
         Set<String> states = statesFilter.stream().map(s -> s.trim().toLowerCase(Locale.ROOT)).collect(Collectors.toSet());
         Set<String> types = typesFilter.stream().map(s -> s.trim().toLowerCase(Locale.ROOT)).collect(Collectors.toSet());
-        if (!types.isEmpty() && !types.contains("classic")) {
-            return new ListResult(Errors.NONE, List.of());
-        }
         List<ListedGroup> result = new ArrayList<>();
         for (ClassicGroup group : groups.all()) {
             group.lock.lock();
@@ -468,11 +636,14 @@ public final class GroupCoordinator implements AutoCloseable {
                 if (group.is(GroupState.DEAD)) {
                     continue;
                 }
-                String state = group.state().toString();
-                if (states.isEmpty() || states.contains(state.toLowerCase(Locale.ROOT))) {
+                boolean consumer = group.consumerGroup() != null;
+                String type = consumer ? "consumer" : "classic";
+                String state = consumer ? group.consumerGroup().state() : group.state().toString();
+                if ((types.isEmpty() || types.contains(type))
+                    && (states.isEmpty() || states.contains(state.toLowerCase(Locale.ROOT)))) {
                     result.add(new ListedGroup().setGroupId(group.groupId())
-                        .setProtocolType(group.protocolType() == null ? "" : group.protocolType())
-                        .setGroupState(state).setGroupType("classic"));
+                        .setProtocolType(consumer ? "consumer" : group.protocolType() == null ? "" : group.protocolType())
+                        .setGroupState(state).setGroupType(type));
                 }
             } finally {
                 group.lock.unlock();
@@ -502,6 +673,17 @@ public final class GroupCoordinator implements AutoCloseable {
                 continue;
             }
             try {
+                if (group.consumerGroup() != null) {
+                    // As Kafka: DescribeGroups describes classic groups only; the admin client then uses
+                    // ConsumerGroupDescribe.
+                    described.setGroupState(GroupState.DEAD.toString());
+                    if (version >= 6) {
+                        described.setErrorCode(Errors.GROUP_ID_NOT_FOUND.code())
+                            .setErrorMessage("Group " + groupId + " is not a classic group.");
+                    }
+                    result.add(described);
+                    continue;
+                }
                 boolean stable = group.is(GroupState.STABLE);
                 List<DescribedGroupMember> members = new ArrayList<>();
                 for (GroupMember m : group.members()) {
@@ -532,7 +714,7 @@ public final class GroupCoordinator implements AutoCloseable {
                 continue;
             }
             try {
-                if (!group.is(GroupState.EMPTY)) {
+                if (!group.is(GroupState.EMPTY) || group.hasConsumerMembers()) {
                     result.put(groupId, Errors.NON_EMPTY_GROUP);
                     continue;
                 }
@@ -541,6 +723,9 @@ public final class GroupCoordinator implements AutoCloseable {
                     tombstones.add(GroupRecords.offsetTombstone(groupId, tp));
                 }
                 tombstones.add(GroupRecords.groupTombstone(groupId));
+                if (group.consumerGroup() != null) {
+                    tombstones.add(GroupRecords.consumerGroupTombstone(groupId));
+                }
                 Errors error = groupLog.append(groupId, tombstones);
                 if (error == Errors.NONE) {
                     group.offsets().clear();
