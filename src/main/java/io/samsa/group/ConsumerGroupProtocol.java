@@ -174,6 +174,7 @@ final class ConsumerGroupProtocol {
         }
         if (epoch == STATIC_LEAVE_EPOCH && Objects.equals(member.instanceId, instanceId)) {
             // A static member that will come back: it keeps its assignment until it rejoins or its session expires.
+            member.previousMemberEpoch = member.memberEpoch;
             member.memberEpoch = STATIC_LEAVE_EPOCH;
             timers.cancel(holder, revokeKey(memberId));
             scheduleSession(holder, memberId);
@@ -191,6 +192,12 @@ final class ConsumerGroupProtocol {
             group.members.remove(previous.memberId);
             timers.cancel(holder, sessionKey(previous.memberId));
             timers.cancel(holder, revokeKey(previous.memberId));
+            member.instanceId = previous.instanceId;
+            member.rackId = previous.rackId;
+            member.subscribedTopicNames = previous.subscribedTopicNames;
+            member.subscribedTopicRegex = previous.subscribedTopicRegex;
+            member.serverAssignor = previous.serverAssignor;
+            member.rebalanceTimeoutMs = previous.rebalanceTimeoutMs;
             member.assigned = previous.assigned;
             member.pendingRevocation = previous.pendingRevocation;
             member.state = previous.state;
@@ -211,7 +218,7 @@ final class ConsumerGroupProtocol {
         boolean changed = false;
         member.clientId = clientId;
         member.clientHost = clientHost;
-        if (request.instanceId() != null && !request.instanceId().equals(member.instanceId)) {
+        if (request.instanceId() != null) {
             member.instanceId = request.instanceId();
             group.staticMembers.put(request.instanceId(), member.memberId);
         }
