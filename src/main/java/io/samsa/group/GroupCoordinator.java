@@ -146,7 +146,15 @@ public final class GroupCoordinator implements AutoCloseable {
                 future.complete(RebalanceProtocol.joinError(memberId, Errors.INCONSISTENT_GROUP_PROTOCOL));
                 return future;
             }
-            group.setConsumerGroup(null);
+            if (group.consumerGroup() != null) {
+                // An empty consumer group becomes a classic group: its consumer record goes.
+                Errors dropped = groupLog.append(group.groupId(), List.of(GroupRecords.consumerGroupTombstone(group.groupId())));
+                if (dropped != Errors.NONE) {
+                    future.complete(RebalanceProtocol.joinError(memberId, dropped));
+                    return future;
+                }
+                group.setConsumerGroup(null);
+            }
             protocol.join(group, request, protocols, clientId, clientHost, version, future);
         } finally {
             group.lock.unlock();
@@ -605,6 +613,9 @@ public final class GroupCoordinator implements AutoCloseable {
             && !group.hasPendingJoinMembers();
         if (deleteGroup) {
             tombstones.add(GroupRecords.groupTombstone(group.groupId()));
+            if (group.consumerGroup() != null) {
+                tombstones.add(GroupRecords.consumerGroupTombstone(group.groupId()));
+            }
         }
         Errors error = groupLog.append(group.groupId(), tombstones);
         if (error != Errors.NONE) {

@@ -6,6 +6,8 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.GroupListing;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.SubscriptionPattern;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.GroupState;
@@ -13,6 +15,7 @@ import org.apache.kafka.common.GroupType;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -107,6 +110,26 @@ class ConsumerProtocolTest {
             assertThat(received(consumers).size() - before).as("nothing read twice after the handover").isEqualTo(300);
         } finally {
             consumers.forEach(GroupConsumer::close);
+        }
+    }
+
+    @Test
+    void aRegexSubscriptionIsResolvedByTheBrokerAndFollowsNewTopics() {
+        Clients.createTopic(broker.bootstrapServers(), "regex-a", 2, Map.of());
+        Clients.createTopic(broker.bootstrapServers(), "regex-b", 1, Map.of());
+        try (KafkaConsumer<byte[], byte[]> consumer = Clients.consumer(broker.bootstrapServers(), Map.of(
+            "group.id", "regex-readers", "group.protocol", "consumer", "auto.offset.reset", "earliest"))) {
+            consumer.subscribe(new SubscriptionPattern("regex-.*"));
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+                consumer.poll(Duration.ofMillis(100));
+                assertThat(consumer.assignment()).containsExactlyInAnyOrder(new TopicPartition("regex-a", 0),
+                    new TopicPartition("regex-a", 1), new TopicPartition("regex-b", 0));
+            });
+            Clients.createTopic(broker.bootstrapServers(), "regex-c", 1, Map.of());
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+                consumer.poll(Duration.ofMillis(100));
+                assertThat(consumer.assignment()).hasSize(4).contains(new TopicPartition("regex-c", 0));
+            });
         }
     }
 
