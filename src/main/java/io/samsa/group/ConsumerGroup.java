@@ -1,6 +1,7 @@
 package io.samsa.group;
 
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.protocol.Errors;
 
 import java.util.HashMap;
 import java.util.HashSet;
@@ -192,5 +193,24 @@ final class ConsumerGroup {
             }
         }
         return true;
+    }
+
+    /**
+     * Kafka's check of a consumer-protocol member's offset commit or fetch: the member epoch stands for the
+     * generation. Without an epoch (negative) a group without members accepts admin commits; OffsetCommit
+     * before v9 cannot carry a member epoch.
+     */
+    Errors validateMember(String memberId, int memberEpoch, boolean oldVersion) {
+        if (memberEpoch < 0 && members.isEmpty()) {
+            return Errors.NONE;
+        }
+        if (oldVersion) {
+            return Errors.UNSUPPORTED_VERSION;
+        }
+        ConsumerMember member = memberId == null ? null : members.get(memberId);
+        if (member == null) {
+            return Errors.UNKNOWN_MEMBER_ID;
+        }
+        return memberEpoch == member.memberEpoch ? Errors.NONE : Errors.STALE_MEMBER_EPOCH;
     }
 }

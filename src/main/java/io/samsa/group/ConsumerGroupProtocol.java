@@ -1,6 +1,7 @@
 package io.samsa.group;
 
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.message.ConsumerGroupDescribeResponseData;
 import org.apache.kafka.common.message.ConsumerGroupHeartbeatRequestData;
 import org.apache.kafka.common.message.ConsumerGroupHeartbeatResponseData;
 import org.apache.kafka.common.protocol.Errors;
@@ -32,10 +33,97 @@ final class ConsumerGroupProtocol {
 
     private final GroupConfig config;
     private final GroupTimers timers;
+    private final GroupRegistry groups;
+    private final GroupLog groupLog;
 
-    ConsumerGroupProtocol(GroupConfig config, GroupTimers timers) {
+    ConsumerGroupProtocol(GroupConfig config, GroupTimers timers, GroupRegistry groups, GroupLog groupLog) {
         this.config = config;
         this.timers = timers;
+        this.groups = groups;
+        this.groupLog = groupLog;
+    }
+
+    /**
+     * A ConsumerGroupHeartbeat. A group with classic members cannot be joined this way (GROUP_ID_NOT_FOUND, as
+     * Kafka answers when online migration is off); an empty classic group — offsets only — becomes a
+     * consumer group. A group epoch that moved is stored, so the group and its type survive a restart.
+     */
+    ConsumerGroupHeartbeatResponseData heartbeat(ConsumerGroupHeartbeatRequestData request, short version,
+                                                 String clientId, String clientHost, TopicCatalog catalog) {
+        ConsumerGroupHeartbeatResponseData invalid = validate(request, version, config.consumerAssignors());
+        if (invalid != null) {
+            return invalid;
+        }
+        ClassicGroup group = groups.lock(request.groupId(), request.memberEpoch() == 0);
+        if (group == null) {
+            // No such group (after a restart, say): the member must join again.
+            return error(Errors.UNKNOWN_MEMBER_ID, "Member " + request.memberId() + " is not a member of group "
+                + request.groupId() + ".");
+        }
+        try {
+            if (group.consumerGroup() == null) {
+                if (!group.is(GroupState.EMPTY) || group.hasPendingJoinMembers()) {
+                    return error(Errors.GROUP_ID_NOT_FOUND, "Group " + request.groupId() + " is not a consumer group.");
+                }
+                if (request.memberEpoch() != 0) {
+                    return error(Errors.UNKNOWN_MEMBER_ID, "Member " + request.memberId() + " is not a member of group "
+                        + request.groupId() + ".");
+                }
+                group.setConsumerGroup(new ConsumerGroup());
+            }
+            int epochBefore = group.consumerGroup().groupEpoch;
+            ConsumerGroupHeartbeatResponseData response = heartbeat(group, request, clientId, clientHost, catalog);
+            if (group.consumerGroup().groupEpoch != epochBefore) {
+                Errors error = groupLog.append(group.groupId(), List.of(
+                    GroupRecords.consumerGroupMetadata(group.groupId(), group.consumerGroup().groupEpoch)));
+                if (error != Errors.NONE) {
+                    log.warn("Cannot store the epoch of consumer group {}: {}", group.groupId(), error);
+                }
+            }
+            return response;
+        } finally {
+            group.lock.unlock();
+        }
+    }
+
+    /** Fills in a ConsumerGroupDescribe result for one group. */
+    void describe(String groupId, ConsumerGroupDescribeResponseData.DescribedGroup described, TopicCatalog catalog) {
+        if (groupId == null || groupId.isEmpty()) {
+            described.setErrorCode(Errors.INVALID_GROUP_ID.code());
+            return;
+        }
+        ClassicGroup group = groups.lock(groupId, false);
+        if (group == null) {
+            described.setErrorCode(Errors.GROUP_ID_NOT_FOUND.code()).setErrorMessage("Group " + groupId + " not found.");
+            return;
+        }
+        try {
+            if (group.consumerGroup() == null) {
+                described.setErrorCode(Errors.GROUP_ID_NOT_FOUND.code())
+                    .setErrorMessage("Group " + groupId + " is not a consumer group.");
+            } else {
+                ConsumerGroupDescribes.describe(group.consumerGroup(), described, catalog);
+            }
+        } finally {
+            group.lock.unlock();
+        }
+    }
+
+    /** OffsetFetch v9+ with a member id and epoch: the member must exist and its epoch be current. */
+    Errors validateOffsetFetch(String groupId, String memberId, int memberEpoch) {
+        if (memberId == null || memberEpoch < 0 || groupId == null) {
+            return Errors.NONE;
+        }
+        ClassicGroup group = groups.lock(groupId, false);
+        if (group == null) {
+            return Errors.NONE;
+        }
+        try {
+            return group.consumerGroup() == null ? Errors.NONE
+                : group.consumerGroup().validateMember(memberId, memberEpoch, false);
+        } finally {
+            group.lock.unlock();
+        }
     }
 
     /** An error heartbeat response. */
@@ -92,7 +180,7 @@ final class ConsumerGroupProtocol {
     }
 
     /** Handles a validated heartbeat on a group that uses (or now starts using) the consumer protocol. */
-    ConsumerGroupHeartbeatResponseData heartbeat(ClassicGroup holder, ConsumerGroupHeartbeatRequestData request,
+    private ConsumerGroupHeartbeatResponseData heartbeat(ClassicGroup holder, ConsumerGroupHeartbeatRequestData request,
                                                  String clientId, String clientHost, TopicCatalog catalog) {
         ConsumerGroup group = holder.consumerGroup();
         int epoch = request.memberEpoch();

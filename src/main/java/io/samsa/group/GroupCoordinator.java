@@ -32,16 +32,19 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
- * The classic consumer group coordinator. Package {@code io.samsa.group} owns consumer groups that use the
- * classic protocol (JoinGroup/SyncGroup/Heartbeat/LeaveGroup) and the offsets that groups — and "simple"
- * consumers without group management — commit, together with their durable form: records in the internal
- * compacted topic {@code __consumer_offsets} ({@link OffsetsTopic}, in Kafka's record layout,
- * {@link GroupRecords}) that are replayed into memory when the broker starts.
+ * The consumer group coordinator. Package {@code io.samsa.group} owns consumer groups — those using the classic
+ * protocol (JoinGroup/SyncGroup/Heartbeat/LeaveGroup) and those using the consumer protocol of KIP-848
+ * (ConsumerGroupHeartbeat, server-side assignment) — and the offsets that groups and "simple" consumers
+ * without group management commit, together with their durable form: records in the internal compacted
+ * topic {@code __consumer_offsets} ({@link OffsetsTopic}, in Kafka's record layout, {@link GroupRecords})
+ * that are replayed into memory when the broker starts. A group uses one protocol at a time.
  *
  * <p>This broker is the coordinator of every group. Until {@link #load()} has replayed the stored records,
- * group requests get COORDINATOR_LOAD_IN_PROGRESS. The rebalance protocol itself is in
- * {@link RebalanceProtocol}, the groups by id in {@link GroupRegistry}; this class serialises work on each
- * group with the group's lock and implements offsets, listing, describing and deleting.
+ * group requests get COORDINATOR_LOAD_IN_PROGRESS. The classic rebalance protocol is in
+ * {@link RebalanceProtocol}, the consumer protocol in {@link ConsumerGroupProtocol}, the groups by id in
+ * {@link GroupRegistry}; this class serialises work on each group with the group's lock and implements
+ * offsets, listing, describing and deleting for both. (Past ~600 lines because it is the one entry point
+ * the request handlers use for all of that; the protocols themselves live in their own classes.)
  *
  * <p>Thread-safe: groups live in a concurrent map; each operation on a group holds that group's lock, also
  * taken by the group's timers. Responses that must wait (JoinGroup, SyncGroup) are futures completed later
@@ -67,8 +70,8 @@ public final class GroupCoordinator implements AutoCloseable {
         this.groupLog = groupLog;
         this.time = time;
         this.protocol = new RebalanceProtocol(config, groupLog, timers, time);
-        this.consumerProtocol = new ConsumerGroupProtocol(config, timers);
         this.groups = new GroupRegistry(timers, time);
+        this.consumerProtocol = new ConsumerGroupProtocol(config, timers, groups, groupLog);
     }
 
     /** A coordinator storing its state in {@code __consumer_offsets}. */
@@ -228,9 +231,8 @@ public final class GroupCoordinator implements AutoCloseable {
     // ---- the consumer group protocol (KIP-848)
 
     /**
-     * ConsumerGroupHeartbeat: joins, keeps alive, updates or leaves a member of a consumer-protocol group. A
-     * group with classic members cannot be joined this way (GROUP_ID_NOT_FOUND, as Kafka answers when online
-     * migration is off); an empty classic group — offsets only — becomes a consumer group.
+     * ConsumerGroupHeartbeat: joins, keeps alive, updates or leaves a member of a consumer-protocol group
+     * ({@link ConsumerGroupProtocol}).
      */
     public ConsumerGroupHeartbeatResponseData consumerGroupHeartbeat(ConsumerGroupHeartbeatRequestData request,
                                                                      short version, String clientId,
@@ -238,48 +240,7 @@ public final class GroupCoordinator implements AutoCloseable {
         if (!loaded) {
             return ConsumerGroupProtocol.error(Errors.COORDINATOR_LOAD_IN_PROGRESS, null);
         }
-        ConsumerGroupHeartbeatResponseData invalid =
-            ConsumerGroupProtocol.validate(request, version, config.consumerAssignors());
-        if (invalid != null) {
-            return invalid;
-        }
-        ClassicGroup group = groups.lock(request.groupId(), request.memberEpoch() == 0);
-        if (group == null) {
-            // No such group (after a restart, say): the member must join again.
-            return ConsumerGroupProtocol.error(Errors.UNKNOWN_MEMBER_ID, "Member " + request.memberId()
-                + " is not a member of group " + request.groupId() + ".");
-        }
-        try {
-            if (group.consumerGroup() == null) {
-                if (!group.is(GroupState.EMPTY) || group.hasPendingJoinMembers()) {
-                    return ConsumerGroupProtocol.error(Errors.GROUP_ID_NOT_FOUND, "Group " + request.groupId()
-                        + " is not a consumer group.");
-                }
-                if (request.memberEpoch() != 0) {
-                    return ConsumerGroupProtocol.error(Errors.UNKNOWN_MEMBER_ID, "Member " + request.memberId()
-                        + " is not a member of group " + request.groupId() + ".");
-                }
-                group.setConsumerGroup(new ConsumerGroup());
-            }
-            int epochBefore = group.consumerGroup().groupEpoch;
-            ConsumerGroupHeartbeatResponseData response =
-                consumerProtocol.heartbeat(group, request, clientId, clientHost, catalog);
-            if (group.consumerGroup().groupEpoch != epochBefore) {
-                persistConsumerGroupEpoch(group);
-            }
-            return response;
-        } finally {
-            group.lock.unlock();
-        }
-    }
-
-    /** Keeps the group's existence and epoch in the log, so the group (and its type) survives a restart. */
-    private void persistConsumerGroupEpoch(ClassicGroup group) {
-        Errors error = groupLog.append(group.groupId(),
-            List.of(GroupRecords.consumerGroupMetadata(group.groupId(), group.consumerGroup().groupEpoch)));
-        if (error != Errors.NONE) {
-            log.warn("Cannot store the epoch of consumer group {}: {}", group.groupId(), error);
-        }
+        return consumerProtocol.heartbeat(request, version, clientId, clientHost, catalog);
     }
 
     /** ConsumerGroupDescribe: members, their assignments and target assignments, the epochs and the assignor. */
@@ -293,27 +254,8 @@ public final class GroupCoordinator implements AutoCloseable {
             result.add(described);
             if (!loaded) {
                 described.setErrorCode(Errors.COORDINATOR_LOAD_IN_PROGRESS.code());
-                continue;
-            }
-            if (groupId == null || groupId.isEmpty()) {
-                described.setErrorCode(Errors.INVALID_GROUP_ID.code());
-                continue;
-            }
-            ClassicGroup group = groups.lock(groupId, false);
-            if (group == null) {
-                described.setErrorCode(Errors.GROUP_ID_NOT_FOUND.code()).setErrorMessage("Group " + groupId + " not found.");
-                continue;
-            }
-            try {
-                ConsumerGroup cg = group.consumerGroup();
-                if (cg == null) {
-                    described.setErrorCode(Errors.GROUP_ID_NOT_FOUND.code())
-                        .setErrorMessage("Group " + groupId + " is not a consumer group.");
-                    continue;
-                }
-                ConsumerGroupDescribes.describe(cg, described, catalog);
-            } finally {
-                group.lock.unlock();
+            } else {
+                consumerProtocol.describe(groupId, described, catalog);
             }
         }
         return result;
@@ -392,7 +334,7 @@ public final class GroupCoordinator implements AutoCloseable {
             return Errors.COORDINATOR_NOT_AVAILABLE;
         }
         if (group.consumerGroup() != null) {
-            return validateConsumerMember(group.consumerGroup(), memberId, generationId, version < 9);
+            return group.consumerGroup().validateMember(memberId, generationId, version < 9);
         }
         if (generationId < 0 && group.is(GroupState.EMPTY)) {
             return Errors.NONE;
@@ -412,44 +354,11 @@ public final class GroupCoordinator implements AutoCloseable {
     }
 
     /**
-     * Kafka's check of a consumer-protocol member's commit or fetch: the member epoch stands for the
-     * generation. Without an epoch (negative) a group without members accepts admin commits.
-     */
-    private static Errors validateConsumerMember(ConsumerGroup group, String memberId, int memberEpoch, boolean oldVersion) {
-        if (memberEpoch < 0 && group.members.isEmpty()) {
-            return Errors.NONE;
-        }
-        if (oldVersion) {
-            return Errors.UNSUPPORTED_VERSION;
-        }
-        ConsumerMember member = memberId == null ? null : group.members.get(memberId);
-        if (member == null) {
-            return Errors.UNKNOWN_MEMBER_ID;
-        }
-        return memberEpoch == member.memberEpoch ? Errors.NONE : Errors.STALE_MEMBER_EPOCH;
-    }
-
-    /**
      * OffsetFetch v9+ from a consumer-protocol member (member id and epoch set): NONE when the member and its
      * epoch are current, else UNKNOWN_MEMBER_ID or STALE_MEMBER_EPOCH as in Kafka.
      */
     public Errors validateOffsetFetch(String groupId, String memberId, int memberEpoch) {
-        if (memberId == null || memberEpoch < 0 || groupId == null) {
-            return Errors.NONE;
-        }
-        ClassicGroup group = groups.lock(groupId, false);
-        if (group == null) {
-            return Errors.NONE;
-        }
-        try {
-            ConsumerGroup cg = group.consumerGroup();
-            if (cg == null) {
-                return Errors.NONE;
-            }
-            return validateConsumerMember(cg, memberId, memberEpoch, false);
-        } finally {
-            group.lock.unlock();
-        }
+        return consumerProtocol.validateOffsetFetch(groupId, memberId, memberEpoch);
     }
 
     /** The result of an offset fetch for one group: a group-level error, or the offsets (null where none). */
