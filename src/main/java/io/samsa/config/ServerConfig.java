@@ -131,6 +131,22 @@ public final class ServerConfig extends AbstractConfig {
         .define("group.min.session.timeout.ms", Type.INT, 6000, Importance.MEDIUM, "Smallest session timeout a group member may ask for.")
         .define("group.max.session.timeout.ms", Type.INT, 1800000, Importance.MEDIUM, "Largest session timeout a group member may ask for.")
         .define("group.max.size", Type.INT, Integer.MAX_VALUE, Range.atLeast(1), Importance.MEDIUM, "Most members a classic group admits.")
+        .define("group.consumer.assignors", Type.LIST, "uniform,range", Importance.MEDIUM,
+            "Server-side assignors of the consumer group protocol (KIP-848); the first is the default.")
+        .define("group.consumer.heartbeat.interval.ms", Type.INT, 5000, Range.atLeast(1), Importance.MEDIUM,
+            "Heartbeat interval given to consumer-protocol members.")
+        .define("group.consumer.min.heartbeat.interval.ms", Type.INT, 5000, Range.atLeast(1), Importance.MEDIUM,
+            "Smallest allowed group.consumer.heartbeat.interval.ms.")
+        .define("group.consumer.max.heartbeat.interval.ms", Type.INT, 15000, Range.atLeast(1), Importance.MEDIUM,
+            "Largest allowed group.consumer.heartbeat.interval.ms.")
+        .define("group.consumer.session.timeout.ms", Type.INT, 45000, Range.atLeast(1), Importance.MEDIUM,
+            "Session timeout of consumer-protocol members.")
+        .define("group.consumer.min.session.timeout.ms", Type.INT, 45000, Range.atLeast(1), Importance.MEDIUM,
+            "Smallest allowed group.consumer.session.timeout.ms.")
+        .define("group.consumer.max.session.timeout.ms", Type.INT, 60000, Range.atLeast(1), Importance.MEDIUM,
+            "Largest allowed group.consumer.session.timeout.ms.")
+        .define("group.consumer.max.size", Type.INT, Integer.MAX_VALUE, Range.atLeast(1), Importance.MEDIUM,
+            "Most members a consumer-protocol group admits.")
         .define("offsets.retention.minutes", Type.INT, 10080, Range.atLeast(1), Importance.HIGH, "How long the committed offsets of an empty group are kept.")
         .define("offsets.retention.check.interval.ms", Type.LONG, 600000L, Range.atLeast(1), Importance.HIGH, "How often expired offsets are looked for.")
         .define("offsets.commit.timeout.ms", Type.INT, 5000, Range.atLeast(1), Importance.HIGH, "How long a commit may wait for the offsets topic.")

@@ -47,6 +47,8 @@ final class ClassicGroup {
     private int awaitingJoin;
     private boolean newMemberAdded;
     private final Map<TopicPartition, CommittedOffset> offsets = new HashMap<>();
+    /** The consumer-protocol (KIP-848) state when the group uses that protocol, else null. */
+    private ConsumerGroup consumerGroup;
     /** Pending timers by key ("heartbeat-<member>", "join", "sync"); see {@link GroupCoordinator}. */
     final Map<String, Timeout> timeouts = new HashMap<>();
 
@@ -54,6 +56,19 @@ final class ClassicGroup {
         this.groupId = groupId;
         this.state = GroupState.EMPTY;
         this.stateTimestampMs = nowMs;
+    }
+
+    ConsumerGroup consumerGroup() {
+        return consumerGroup;
+    }
+
+    void setConsumerGroup(ConsumerGroup consumerGroup) {
+        this.consumerGroup = consumerGroup;
+    }
+
+    /** Whether the group uses the consumer protocol (KIP-848) and has members. */
+    boolean hasConsumerMembers() {
+        return consumerGroup != null && !consumerGroup.members.isEmpty();
     }
 
     String groupId() {
@@ -461,6 +476,6 @@ final class ClassicGroup {
 
     /** Whether nothing at all is left: no members, no offsets, no protocol. */
     boolean isEmptyWithoutOffsets() {
-        return is(GroupState.EMPTY) && offsets.isEmpty() && pendingJoinMembers.isEmpty();
+        return is(GroupState.EMPTY) && offsets.isEmpty() && pendingJoinMembers.isEmpty() && !hasConsumerMembers();
     }
 }

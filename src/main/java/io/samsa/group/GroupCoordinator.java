@@ -1,6 +1,9 @@
 package io.samsa.group;
 
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.message.ConsumerGroupDescribeResponseData;
+import org.apache.kafka.common.message.ConsumerGroupHeartbeatRequestData;
+import org.apache.kafka.common.message.ConsumerGroupHeartbeatResponseData;
 import org.apache.kafka.common.message.DescribeGroupsResponseData.DescribedGroup;
 import org.apache.kafka.common.message.DescribeGroupsResponseData.DescribedGroupMember;
 import org.apache.kafka.common.message.HeartbeatRequestData;
@@ -29,16 +32,19 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
- * The classic consumer group coordinator. Package {@code io.samsa.group} owns consumer groups that use the
- * classic protocol (JoinGroup/SyncGroup/Heartbeat/LeaveGroup) and the offsets that groups — and "simple"
- * consumers without group management — commit, together with their durable form: records in the internal
- * compacted topic {@code __consumer_offsets} ({@link OffsetsTopic}, in Kafka's record layout,
- * {@link GroupRecords}) that are replayed into memory when the broker starts.
+ * The consumer group coordinator. Package {@code io.samsa.group} owns consumer groups — those using the classic
+ * protocol (JoinGroup/SyncGroup/Heartbeat/LeaveGroup) and those using the consumer protocol of KIP-848
+ * (ConsumerGroupHeartbeat, server-side assignment) — and the offsets that groups and "simple" consumers
+ * without group management commit, together with their durable form: records in the internal compacted
+ * topic {@code __consumer_offsets} ({@link OffsetsTopic}, in Kafka's record layout, {@link GroupRecords})
+ * that are replayed into memory when the broker starts. A group uses one protocol at a time.
  *
  * <p>This broker is the coordinator of every group. Until {@link #load()} has replayed the stored records,
- * group requests get COORDINATOR_LOAD_IN_PROGRESS. The rebalance protocol itself is in
- * {@link RebalanceProtocol}, the groups by id in {@link GroupRegistry}; this class serialises work on each
- * group with the group's lock and implements offsets, listing, describing and deleting.
+ * group requests get COORDINATOR_LOAD_IN_PROGRESS. The classic rebalance protocol is in
+ * {@link RebalanceProtocol}, the consumer protocol in {@link ConsumerGroupProtocol}, the groups by id in
+ * {@link GroupRegistry}; this class serialises work on each group with the group's lock and implements
+ * offsets, listing, describing and deleting for both. (Past ~600 lines because it is the one entry point
+ * the request handlers use for all of that; the protocols themselves live in their own classes.)
  *
  * <p>Thread-safe: groups live in a concurrent map; each operation on a group holds that group's lock, also
  * taken by the group's timers. Responses that must wait (JoinGroup, SyncGroup) are futures completed later
@@ -55,6 +61,7 @@ public final class GroupCoordinator implements AutoCloseable {
     private final Time time;
     private final GroupTimers timers = new GroupTimers();
     private final RebalanceProtocol protocol;
+    private final ConsumerGroupProtocol consumerProtocol;
     private final GroupRegistry groups;
     private volatile boolean loaded;
 
@@ -64,6 +71,7 @@ public final class GroupCoordinator implements AutoCloseable {
         this.time = time;
         this.protocol = new RebalanceProtocol(config, groupLog, timers, time);
         this.groups = new GroupRegistry(timers, time);
+        this.consumerProtocol = new ConsumerGroupProtocol(config, timers, groups, groupLog);
     }
 
     /** A coordinator storing its state in {@code __consumer_offsets}. */
@@ -137,6 +145,19 @@ public final class GroupCoordinator implements AutoCloseable {
             return future;
         }
         try {
+            if (group.hasConsumerMembers()) {
+                future.complete(RebalanceProtocol.joinError(memberId, Errors.INCONSISTENT_GROUP_PROTOCOL));
+                return future;
+            }
+            if (group.consumerGroup() != null) {
+                // An empty consumer group becomes a classic group: its consumer record goes.
+                Errors dropped = groupLog.append(group.groupId(), List.of(GroupRecords.consumerGroupTombstone(group.groupId())));
+                if (dropped != Errors.NONE) {
+                    future.complete(RebalanceProtocol.joinError(memberId, dropped));
+                    return future;
+                }
+                group.setConsumerGroup(null);
+            }
             protocol.join(group, request, protocols, clientId, clientHost, version, future);
         } finally {
             group.lock.unlock();
@@ -207,6 +228,39 @@ public final class GroupCoordinator implements AutoCloseable {
         }
     }
 
+    // ---- the consumer group protocol (KIP-848)
+
+    /**
+     * ConsumerGroupHeartbeat: joins, keeps alive, updates or leaves a member of a consumer-protocol group
+     * ({@link ConsumerGroupProtocol}).
+     */
+    public ConsumerGroupHeartbeatResponseData consumerGroupHeartbeat(ConsumerGroupHeartbeatRequestData request,
+                                                                     short version, String clientId,
+                                                                     String clientHost, TopicCatalog catalog) {
+        if (!loaded) {
+            return ConsumerGroupProtocol.error(Errors.COORDINATOR_LOAD_IN_PROGRESS, null);
+        }
+        return consumerProtocol.heartbeat(request, version, clientId, clientHost, catalog);
+    }
+
+    /** ConsumerGroupDescribe: members, their assignments and target assignments, the epochs and the assignor. */
+    public List<ConsumerGroupDescribeResponseData.DescribedGroup> consumerGroupDescribe(
+        List<String> groupIds, boolean includeAuthorizedOperations, TopicCatalog catalog) {
+        List<ConsumerGroupDescribeResponseData.DescribedGroup> result = new ArrayList<>();
+        for (String groupId : groupIds) {
+            ConsumerGroupDescribeResponseData.DescribedGroup described =
+                new ConsumerGroupDescribeResponseData.DescribedGroup().setGroupId(groupId)
+                    .setAuthorizedOperations(includeAuthorizedOperations ? GROUP_OPERATIONS : AUTHORIZED_OPERATIONS_OMITTED);
+            result.add(described);
+            if (!loaded) {
+                described.setErrorCode(Errors.COORDINATOR_LOAD_IN_PROGRESS.code());
+            } else {
+                consumerProtocol.describe(groupId, described, catalog);
+            }
+        }
+        return result;
+    }
+
     // ---- offsets
 
     /**
@@ -238,7 +292,7 @@ public final class GroupCoordinator implements AutoCloseable {
             group = groups.lock(groupId, true);
         }
         try {
-            error = validateOffsetCommit(group, memberId == null ? "" : memberId, groupInstanceId, generationId);
+            error = validateOffsetCommit(group, memberId == null ? "" : memberId, groupInstanceId, generationId, version);
             if (error != Errors.NONE) {
                 return allWith(offsets.keySet(), error);
             }
@@ -274,9 +328,13 @@ public final class GroupCoordinator implements AutoCloseable {
         }
     }
 
-    private static Errors validateOffsetCommit(ClassicGroup group, String memberId, String groupInstanceId, int generationId) {
+    private static Errors validateOffsetCommit(ClassicGroup group, String memberId, String groupInstanceId, int generationId,
+                                               short version) {
         if (group.is(GroupState.DEAD)) {
             return Errors.COORDINATOR_NOT_AVAILABLE;
+        }
+        if (group.consumerGroup() != null) {
+            return group.consumerGroup().validateMember(memberId, generationId, version < 9);
         }
         if (generationId < 0 && group.is(GroupState.EMPTY)) {
             return Errors.NONE;
@@ -293,6 +351,14 @@ public final class GroupCoordinator implements AutoCloseable {
             return Errors.UNKNOWN_MEMBER_ID;
         }
         return group.is(GroupState.COMPLETING_REBALANCE) ? Errors.REBALANCE_IN_PROGRESS : Errors.NONE;
+    }
+
+    /**
+     * OffsetFetch v9+ from a consumer-protocol member (member id and epoch set): NONE when the member and its
+     * epoch are current, else UNKNOWN_MEMBER_ID or STALE_MEMBER_EPOCH as in Kafka.
+     */
+    public Errors validateOffsetFetch(String groupId, String memberId, int memberEpoch) {
+        return consumerProtocol.validateOffsetFetch(groupId, memberId, memberEpoch);
     }
 
     /** The result of an offset fetch for one group: a group-level error, or the offsets (null where none). */
@@ -346,6 +412,28 @@ public final class GroupCoordinator implements AutoCloseable {
         try {
             boolean active = group.is(GroupState.STABLE) || group.is(GroupState.PREPARING_REBALANCE)
                 || group.is(GroupState.COMPLETING_REBALANCE);
+            if (group.hasConsumerMembers()) {
+                Set<String> subscribed = new java.util.HashSet<>(group.consumerGroup().subscribedTopics.keySet());
+                group.consumerGroup().members.values().forEach(m -> subscribed.addAll(m.subscribedTopicNames));
+                Map<TopicPartition, Errors> result = new LinkedHashMap<>();
+                List<GroupRecords.Entry> tombstones = new ArrayList<>();
+                for (TopicPartition tp : partitions) {
+                    result.put(tp, subscribed.contains(tp.topic()) ? Errors.GROUP_SUBSCRIBED_TO_TOPIC : Errors.NONE);
+                    if (!subscribed.contains(tp.topic()) && group.offsets().containsKey(tp)) {
+                        tombstones.add(GroupRecords.offsetTombstone(groupId, tp));
+                    }
+                }
+                Errors appendError = groupLog.append(groupId, tombstones);
+                if (appendError != Errors.NONE) {
+                    return new DeleteOffsetsResult(appendError, Map.of());
+                }
+                result.forEach((tp, e) -> {
+                    if (e == Errors.NONE) {
+                        group.offsets().remove(tp);
+                    }
+                });
+                return new DeleteOffsetsResult(Errors.NONE, result);
+            }
             if (active && !group.usesConsumerProtocol()) {
                 return new DeleteOffsetsResult(Errors.NON_EMPTY_GROUP, Map.of());
             }
@@ -402,7 +490,7 @@ public final class GroupCoordinator implements AutoCloseable {
     }
 
     private int expireOffsets(ClassicGroup group, long now) {
-        if (group.is(GroupState.DEAD)) {
+        if (group.is(GroupState.DEAD) || group.hasConsumerMembers()) {
             return 0;
         }
         Function<CommittedOffset, Long> base;
@@ -434,6 +522,9 @@ public final class GroupCoordinator implements AutoCloseable {
             && !group.hasPendingJoinMembers();
         if (deleteGroup) {
             tombstones.add(GroupRecords.groupTombstone(group.groupId()));
+            if (group.consumerGroup() != null) {
+                tombstones.add(GroupRecords.consumerGroupTombstone(group.groupId()));
+            }
         }
         Errors error = groupLog.append(group.groupId(), tombstones);
         if (error != Errors.NONE) {
@@ -458,9 +549,6 @@ public final class GroupCoordinator implements AutoCloseable {
         }
         Set<String> states = statesFilter.stream().map(s -> s.trim().toLowerCase(Locale.ROOT)).collect(Collectors.toSet());
         Set<String> types = typesFilter.stream().map(s -> s.trim().toLowerCase(Locale.ROOT)).collect(Collectors.toSet());
-        if (!types.isEmpty() && !types.contains("classic")) {
-            return new ListResult(Errors.NONE, List.of());
-        }
         List<ListedGroup> result = new ArrayList<>();
         for (ClassicGroup group : groups.all()) {
             group.lock.lock();
@@ -468,11 +556,14 @@ public final class GroupCoordinator implements AutoCloseable {
                 if (group.is(GroupState.DEAD)) {
                     continue;
                 }
-                String state = group.state().toString();
-                if (states.isEmpty() || states.contains(state.toLowerCase(Locale.ROOT))) {
+                boolean consumer = group.consumerGroup() != null;
+                String type = consumer ? "consumer" : "classic";
+                String state = consumer ? group.consumerGroup().state() : group.state().toString();
+                if ((types.isEmpty() || types.contains(type))
+                    && (states.isEmpty() || states.contains(state.toLowerCase(Locale.ROOT)))) {
                     result.add(new ListedGroup().setGroupId(group.groupId())
-                        .setProtocolType(group.protocolType() == null ? "" : group.protocolType())
-                        .setGroupState(state).setGroupType("classic"));
+                        .setProtocolType(consumer ? "consumer" : group.protocolType() == null ? "" : group.protocolType())
+                        .setGroupState(state).setGroupType(type));
                 }
             } finally {
                 group.lock.unlock();
@@ -502,6 +593,17 @@ public final class GroupCoordinator implements AutoCloseable {
                 continue;
             }
             try {
+                if (group.consumerGroup() != null) {
+                    // As Kafka: DescribeGroups describes classic groups only; the admin client then uses
+                    // ConsumerGroupDescribe.
+                    described.setGroupState(GroupState.DEAD.toString());
+                    if (version >= 6) {
+                        described.setErrorCode(Errors.GROUP_ID_NOT_FOUND.code())
+                            .setErrorMessage("Group " + groupId + " is not a classic group.");
+                    }
+                    result.add(described);
+                    continue;
+                }
                 boolean stable = group.is(GroupState.STABLE);
                 List<DescribedGroupMember> members = new ArrayList<>();
                 for (GroupMember m : group.members()) {
@@ -532,7 +634,7 @@ public final class GroupCoordinator implements AutoCloseable {
                 continue;
             }
             try {
-                if (!group.is(GroupState.EMPTY)) {
+                if (!group.is(GroupState.EMPTY) || group.hasConsumerMembers()) {
                     result.put(groupId, Errors.NON_EMPTY_GROUP);
                     continue;
                 }
@@ -541,6 +643,9 @@ public final class GroupCoordinator implements AutoCloseable {
                     tombstones.add(GroupRecords.offsetTombstone(groupId, tp));
                 }
                 tombstones.add(GroupRecords.groupTombstone(groupId));
+                if (group.consumerGroup() != null) {
+                    tombstones.add(GroupRecords.consumerGroupTombstone(groupId));
+                }
                 Errors error = groupLog.append(groupId, tombstones);
                 if (error == Errors.NONE) {
                     group.offsets().clear();

@@ -20,6 +20,9 @@ import java.util.Map;
  *       currentStateTimestamp][int32 count] members}, each member {@code [string memberId][nullable string
  *       groupInstanceId][string clientId][string clientHost][int32 rebalanceTimeout][int32 sessionTimeout][bytes
  *       subscription][bytes assignment]};</li>
+ *   <li>consumer group (KIP-848) metadata: key {@code [int16 version=3][string group]}, value {@code [int16
+ *       version=0][int32 groupEpoch][int8 0]} (Kafka's ConsumerGroupMetadataValue with no tagged fields); Samsa
+ *       keeps only the group's existence, type and epoch — members join again after a restart;</li>
  *   <li>a null value is a tombstone: the offset or the group is gone.</li>
  * </ul>
  * Strings are an int16 length and UTF-8 bytes (-1 for null), byte arrays an int32 length and the bytes.
@@ -30,6 +33,7 @@ final class GroupRecords {
     static final short GROUP_KEY_VERSION = 2;
     static final short OFFSET_VALUE_VERSION = 3;
     static final short GROUP_VALUE_VERSION = 3;
+    static final short CONSUMER_GROUP_KEY_VERSION = 3;
 
     private GroupRecords() {
     }
@@ -49,7 +53,7 @@ final class GroupRecords {
     }
 
     /** A decoded record. */
-    sealed interface Decoded permits OffsetRecord, GroupRecord {
+    sealed interface Decoded permits OffsetRecord, GroupRecord, ConsumerGroupRecord {
         String groupId();
     }
 
@@ -59,6 +63,28 @@ final class GroupRecords {
 
     /** A group's metadata, or its tombstone ({@code snapshot == null}). */
     record GroupRecord(String groupId, GroupSnapshot snapshot) implements Decoded {
+    }
+
+    /** A consumer-protocol group's epoch, or its tombstone ({@code epoch == null}). */
+    record ConsumerGroupRecord(String groupId, Integer epoch) implements Decoded {
+    }
+
+    static Entry consumerGroupMetadata(String groupId, int epoch) {
+        Writer w = new Writer();
+        w.int16((short) 0).int32(epoch);
+        byte[] value = w.bytes();
+        byte[] withTags = java.util.Arrays.copyOf(value, value.length + 1);
+        return new Entry(consumerGroupKey(groupId), withTags);
+    }
+
+    static Entry consumerGroupTombstone(String groupId) {
+        return new Entry(consumerGroupKey(groupId), null);
+    }
+
+    private static byte[] consumerGroupKey(String groupId) {
+        Writer w = new Writer();
+        w.int16(CONSUMER_GROUP_KEY_VERSION).string(groupId);
+        return w.bytes();
     }
 
     static Entry offsetCommit(String groupId, TopicPartition tp, CommittedOffset offset) {
@@ -141,6 +167,17 @@ final class GroupRecords {
             if (keyVersion == GROUP_KEY_VERSION) {
                 String group = readString(key);
                 return new GroupRecord(group, value == null ? null : decodeGroup(value));
+            }
+            if (keyVersion == CONSUMER_GROUP_KEY_VERSION) {
+                String group = readString(key);
+                if (value == null) {
+                    return new ConsumerGroupRecord(group, null);
+                }
+                short valueVersion = value.getShort();
+                if (valueVersion < 0) {
+                    throw new IllegalArgumentException("Unknown consumer group metadata value version " + valueVersion);
+                }
+                return new ConsumerGroupRecord(group, value.getInt());
             }
             return null;
         } catch (java.nio.BufferUnderflowException e) {

@@ -88,6 +88,22 @@ final class GroupRegistry {
             } else {
                 group.offsets().put(o.partition(), o.offset());
             }
+        } else if (record instanceof GroupRecords.ConsumerGroupRecord c) {
+            if (c.epoch() == null) {
+                ClassicGroup group = groups.get(c.groupId());
+                if (group != null) {
+                    group.setConsumerGroup(null);
+                    if (group.offsets().isEmpty() && group.protocolType() == null) {
+                        groups.remove(c.groupId());
+                    }
+                }
+                return;
+            }
+            ClassicGroup group = groups.computeIfAbsent(c.groupId(), id -> new ClassicGroup(id, now));
+            ConsumerGroup consumer = new ConsumerGroup();
+            consumer.groupEpoch = c.epoch();
+            consumer.assignmentEpoch = c.epoch();
+            group.setConsumerGroup(consumer);
         } else if (record instanceof GroupRecords.GroupRecord g) {
             if (g.snapshot() == null) {
                 ClassicGroup group = groups.get(g.groupId());

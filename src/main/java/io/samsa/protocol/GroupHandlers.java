@@ -3,12 +3,16 @@ package io.samsa.protocol;
 import io.samsa.config.Endpoint;
 import io.samsa.group.CommittedOffset;
 import io.samsa.group.GroupCoordinator;
+import io.samsa.group.TopicCatalog;
 import io.samsa.metadata.ClusterInfo;
 import io.samsa.metadata.Controller;
 import io.samsa.metadata.MetadataImage;
 import io.samsa.metadata.TopicImage;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.message.ConsumerGroupDescribeRequestData;
+import org.apache.kafka.common.message.ConsumerGroupDescribeResponseData;
+import org.apache.kafka.common.message.ConsumerGroupHeartbeatRequestData;
 import org.apache.kafka.common.message.DeleteGroupsRequestData;
 import org.apache.kafka.common.message.DeleteGroupsResponseData;
 import org.apache.kafka.common.message.DescribeGroupsRequestData;
@@ -75,6 +79,8 @@ public final class GroupHandlers {
         dispatcher.register(ApiKeys.DESCRIBE_GROUPS, 0, 6, this::describeGroups);
         dispatcher.register(ApiKeys.DELETE_GROUPS, 0, 3, this::deleteGroups);
         dispatcher.register(ApiKeys.OFFSET_DELETE, 0, 0, this::offsetDelete);
+        dispatcher.register(ApiKeys.CONSUMER_GROUP_HEARTBEAT, 0, 1, this::consumerGroupHeartbeat);
+        dispatcher.register(ApiKeys.CONSUMER_GROUP_DESCRIBE, 0, 1, this::consumerGroupDescribe);
     }
 
     // ---- FindCoordinator
@@ -159,6 +165,43 @@ public final class GroupHandlers {
             : List.of(new MemberIdentity().setMemberId(request.memberId()));
         GroupCoordinator.LeaveResult result = groups.leaveGroup(request.groupId(), members);
         return CompletableFuture.completedFuture(new LeaveGroupResponse(result.members(), result.error(), 0, version).data());
+    }
+
+    // ---- the consumer group protocol (KIP-848)
+
+    CompletableFuture<ApiMessage> consumerGroupHeartbeat(RequestContext context, ConsumerGroupHeartbeatRequestData request) {
+        String host = context.clientAddress() == null || context.clientAddress().getAddress() == null
+            ? "" : context.clientAddress().getAddress().toString();
+        return CompletableFuture.completedFuture(groups.consumerGroupHeartbeat(request, context.apiVersion(),
+            context.clientId(), host, catalog(controller.image())));
+    }
+
+    CompletableFuture<ApiMessage> consumerGroupDescribe(RequestContext context, ConsumerGroupDescribeRequestData request) {
+        return CompletableFuture.completedFuture(new ConsumerGroupDescribeResponseData().setGroups(
+            groups.consumerGroupDescribe(request.groupIds(), request.includeAuthorizedOperations(),
+                catalog(controller.image()))));
+    }
+
+    /** The metadata image as the group coordinator's view of topics; internal topics are not assignable. */
+    private static TopicCatalog catalog(MetadataImage image) {
+        return new TopicCatalog() {
+            @Override
+            public Topic byName(String name) {
+                TopicImage t = image.topic(name);
+                return t == null || name.startsWith("__") ? null : new Topic(t.name(), t.topicId(), t.partitionCount());
+            }
+
+            @Override
+            public Topic byId(Uuid id) {
+                TopicImage t = image.topic(id);
+                return t == null ? null : new Topic(t.name(), t.topicId(), t.partitionCount());
+            }
+
+            @Override
+            public java.util.Collection<String> names() {
+                return image.topics().stream().map(TopicImage::name).toList();
+            }
+        };
     }
 
     // ---- offsets
@@ -249,6 +292,10 @@ public final class GroupHandlers {
                     partitions.add(new TopicPartition(name, p));
                 }
             }
+        }
+        Errors memberError = groups.validateOffsetFetch(request.groupId(), request.memberId(), request.memberEpoch());
+        if (memberError != Errors.NONE) {
+            return response.setErrorCode(memberError.code()).setTopics(new ArrayList<>());
         }
         GroupCoordinator.FetchResult result = groups.fetchOffsets(request.groupId(), partitions, requireStable);
         if (result.error() != Errors.NONE) {

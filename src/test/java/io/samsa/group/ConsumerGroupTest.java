@@ -12,7 +12,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -22,17 +23,19 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-/** Real classic-protocol consumers sharing a topic in one group: balanced, exclusive, and rebalanced on leave. */
+/** Real consumers of either group protocol sharing a topic in one group: balanced, exclusive, and rebalanced on leave. */
 class ConsumerGroupTest {
     static EmbeddedBroker broker;
 
     @BeforeAll
     static void start() {
-        broker = EmbeddedBroker.start(Map.of("offsets.topic.num.partitions", "5"));
+        broker = EmbeddedBroker.start(Map.of("offsets.topic.num.partitions", "5",
+            "group.consumer.heartbeat.interval.ms", "300", "group.consumer.min.heartbeat.interval.ms", "100"));
     }
 
     @AfterAll
@@ -40,13 +43,24 @@ class ConsumerGroupTest {
         broker.close();
     }
 
-    @ParameterizedTest
-    @ValueSource(classes = {RangeAssignor.class, CooperativeStickyAssignor.class})
-    void threeConsumersShareSixPartitionsAndReadEveryRecordOnceThenTwoTakeOverWhenOneLeaves(Class<?> assignor) {
-        String topic = "shared-" + assignor.getSimpleName();
-        String group = "readers-" + assignor.getSimpleName();
+    /** Both group protocols: the classic one with client-side assignors, the consumer one with the broker's. */
+    static Stream<Arguments> protocolsAndAssignors() {
+        return Stream.of(
+            Arguments.of("classic", Map.of("partition.assignment.strategy", RangeAssignor.class.getName())),
+            Arguments.of("classic", Map.of("partition.assignment.strategy", CooperativeStickyAssignor.class.getName())),
+            Arguments.of("consumer", Map.of("group.protocol", "consumer", "group.remote.assignor", "uniform")),
+            Arguments.of("consumer", Map.of("group.protocol", "consumer", "group.remote.assignor", "range")));
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("protocolsAndAssignors")
+    void threeConsumersShareSixPartitionsAndReadEveryRecordOnceThenTwoTakeOverWhenOneLeaves(String protocol,
+                                                                                          Map<String, Object> props) {
+        String assignor = String.valueOf(props.getOrDefault("group.remote.assignor",
+            props.get("partition.assignment.strategy"))).replaceAll(".*\\.", "");
+        String topic = "shared-" + protocol + "-" + assignor;
+        String group = "readers-" + protocol + "-" + assignor;
         Clients.createTopic(broker.bootstrapServers(), topic, 6, Map.of());
-        Map<String, Object> props = Map.of("partition.assignment.strategy", assignor.getName());
         List<GroupConsumer> consumers = new ArrayList<>();
         try (KafkaProducer<byte[], byte[]> producer = Clients.producer(broker.bootstrapServers(), Map.of())) {
             for (int i = 0; i < 3; i++) {

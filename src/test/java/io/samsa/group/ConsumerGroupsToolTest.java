@@ -115,6 +115,45 @@ class ConsumerGroupsToolTest {
     }
 
     @Test
+    void describesAConsumerProtocolGroupWithItsMembersAndLag() {
+        String topic = "tooled-kip848";
+        String group = "tool-group-kip848";
+        Clients.createTopic(broker.bootstrapServers(), topic, 3, Map.of());
+        try (KafkaProducer<byte[], byte[]> producer = Clients.producer(broker.bootstrapServers(), Map.of())) {
+            for (int i = 0; i < 30; i++) {
+                producer.send(new ProducerRecord<>(topic, i % 3, null, ("r" + i).getBytes(StandardCharsets.UTF_8)));
+            }
+            producer.flush();
+        }
+        try (KafkaConsumer<byte[], byte[]> consumer = Clients.consumer(broker.bootstrapServers(), Map.of("group.id", group,
+            "group.protocol", "consumer", "auto.offset.reset", "earliest", "enable.auto.commit", false))) {
+            consumer.subscribe(List.of(topic));
+            int[] count = {0};
+            await().atMost(Duration.ofSeconds(30)).until(() -> {
+                count[0] += consumer.poll(Duration.ofMillis(100)).count();
+                return count[0] >= 30;
+            });
+            consumer.commitSync(Map.of(new TopicPartition(topic, 0), new OffsetAndMetadata(10),
+                new TopicPartition(topic, 1), new OffsetAndMetadata(4), new TopicPartition(topic, 2), new OffsetAndMetadata(7)));
+
+            assertThat(run("--list", "--type")).containsPattern(group + "\\s+Consumer");
+            List<String[]> rows = rows(run("--describe", "--group", group), topic);
+            assertThat(rows).hasSize(3);
+            for (String[] row : rows) {
+                int partition = Integer.parseInt(row[2]);
+                long current = new long[] {10, 4, 7}[partition];
+                assertThat(row[0]).isEqualTo(group);
+                assertThat(row[3]).isEqualTo(String.valueOf(current));
+                assertThat(row[4]).isEqualTo("10");
+                assertThat(row[5]).isEqualTo(String.valueOf(10 - current));
+                assertThat(row[7]).isEqualTo("/127.0.0.1");
+            }
+            assertThat(run("--describe", "--group", group, "--members")).contains("/127.0.0.1");
+            assertThat(run("--describe", "--group", group, "--state")).contains("Stable").contains("uniform");
+        }
+    }
+
+    @Test
     void consoleConsumerWithoutAGroupJoinsARandomGroupAndReadsFromTheBeginning() {
         String topic = "console";
         Clients.createTopic(broker.bootstrapServers(), topic, 2, Map.of());

@@ -37,6 +37,11 @@ final class GroupConsumer implements AutoCloseable {
         props.put("session.timeout.ms", 10_000);
         props.put("heartbeat.interval.ms", 500);
         props.putAll(overrides);
+        if ("consumer".equals(props.get("group.protocol"))) {
+            // The broker sets session and heartbeat timing for consumer-protocol members; the client refuses these.
+            props.remove("session.timeout.ms");
+            props.remove("heartbeat.interval.ms");
+        }
         consumer = Clients.consumer(bootstrap, props);
         thread = new Thread(() -> run(topic), "group-consumer-" + group);
         thread.setDaemon(true);

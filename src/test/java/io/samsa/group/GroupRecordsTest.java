@@ -118,7 +118,17 @@ class GroupRecordsTest {
     void nullValuesAreTombstonesAndUnknownKeyVersionsAreSkipped() {
         GroupRecords.Entry tombstone = GroupRecords.groupTombstone("gone");
         assertThat(((GroupRecords.GroupRecord) GroupRecords.decode(ByteBuffer.wrap(tombstone.key()), null)).snapshot()).isNull();
-        ByteBuffer consumerGroupKey = ByteBuffer.allocate(4).putShort((short) 3).putShort((short) 0).flip();
-        assertThat(GroupRecords.decode(consumerGroupKey, ByteBuffer.allocate(0))).isNull();
+        ByteBuffer memberMetadataKey = ByteBuffer.allocate(4).putShort((short) 5).putShort((short) 0).flip();
+        assertThat(GroupRecords.decode(memberMetadataKey, ByteBuffer.allocate(0))).isNull();
+    }
+
+    @Test
+    void consumerGroupEpochRecordsRoundTripAndHaveTombstones() {
+        GroupRecords.Entry entry = GroupRecords.consumerGroupMetadata("kip848", 17);
+        assertThat(GroupRecords.decode(ByteBuffer.wrap(entry.key()), ByteBuffer.wrap(entry.value())))
+            .isEqualTo(new GroupRecords.ConsumerGroupRecord("kip848", 17));
+        GroupRecords.Entry tombstone = GroupRecords.consumerGroupTombstone("kip848");
+        assertThat(GroupRecords.decode(ByteBuffer.wrap(tombstone.key()), null))
+            .isEqualTo(new GroupRecords.ConsumerGroupRecord("kip848", null));
     }
 }
