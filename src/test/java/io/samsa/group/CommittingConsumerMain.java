@@ -26,9 +26,15 @@ public final class CommittingConsumerMain {
         String group = args[1];
         String topic = args[2];
         int sessionTimeoutMs = Integer.parseInt(args[3]);
-        try (KafkaConsumer<byte[], byte[]> consumer = Clients.consumer(bootstrap, Map.of("group.id", group,
-            "group.protocol", "classic", "auto.offset.reset", "earliest", "enable.auto.commit", false,
-            "session.timeout.ms", sessionTimeoutMs, "heartbeat.interval.ms", Math.max(100, sessionTimeoutMs / 6)))) {
+        String protocol = args.length > 4 ? args[4] : "classic";
+        Map<String, Object> props = new java.util.HashMap<>(Map.of("group.id", group,
+            "group.protocol", protocol, "auto.offset.reset", "earliest", "enable.auto.commit", false));
+        if (protocol.equals("classic")) {
+            // Consumer-protocol members take their timing from the broker and refuse these settings.
+            props.put("session.timeout.ms", sessionTimeoutMs);
+            props.put("heartbeat.interval.ms", Math.max(100, sessionTimeoutMs / 6));
+        }
+        try (KafkaConsumer<byte[], byte[]> consumer = Clients.consumer(bootstrap, props)) {
             consumer.subscribe(List.of(topic));
             Set<Integer> reported = Set.of();
             while (true) {

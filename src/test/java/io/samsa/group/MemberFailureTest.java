@@ -5,7 +5,8 @@ import io.samsa.testing.Clients;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -33,17 +34,23 @@ import static org.awaitility.Awaitility.await;
 class MemberFailureTest {
     private static final int SESSION_TIMEOUT_MS = 6000;
 
-    @Test
-    void killedMembersPartitionsMoveAfterItsSessionTimeoutAndResumeAtItsCommits() throws Exception {
+    @ParameterizedTest(name = "group.protocol={0}")
+    @ValueSource(strings = {"classic", "consumer"})
+    void killedMembersPartitionsMoveAfterItsSessionTimeoutAndResumeAtItsCommits(String protocol) throws Exception {
         String topic = "failover";
         String group = "survivors";
+        // Classic members ask for their session timeout; consumer-protocol members get the broker's.
         try (EmbeddedBroker broker = EmbeddedBroker.start(Map.of("offsets.topic.num.partitions", "2",
-                 "group.min.session.timeout.ms", "1000"));
+                 "group.min.session.timeout.ms", "1000",
+                 "group.consumer.min.session.timeout.ms", "1000",
+                 "group.consumer.session.timeout.ms", String.valueOf(SESSION_TIMEOUT_MS),
+                 "group.consumer.min.heartbeat.interval.ms", "500",
+                 "group.consumer.heartbeat.interval.ms", "1000"));
              KafkaProducer<byte[], byte[]> producer = Clients.producer(broker.bootstrapServers(), Map.of())) {
             Clients.createTopic(broker.bootstrapServers(), topic, 4, Map.of());
-            ChildConsumer child = new ChildConsumer(broker.bootstrapServers(), group, topic);
+            ChildConsumer child = new ChildConsumer(broker.bootstrapServers(), group, topic, protocol);
             try (GroupConsumer survivor = new GroupConsumer(broker.bootstrapServers(), group, topic,
-                     Map.of("session.timeout.ms", SESSION_TIMEOUT_MS, "heartbeat.interval.ms", 1000))) {
+                     Map.of("session.timeout.ms", SESSION_TIMEOUT_MS, "heartbeat.interval.ms", 1000, "group.protocol", protocol))) {
                 await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
                     assertThat(child.assigned()).hasSize(2);
                     assertThat(survivor.assignment()).hasSize(2);
@@ -97,10 +104,10 @@ class MemberFailureTest {
         private final Map<Integer, Long> committed = new ConcurrentHashMap<>();
         private volatile Set<Integer> assigned = Set.of();
 
-        ChildConsumer(String bootstrap, String group, String topic) throws IOException {
+        ChildConsumer(String bootstrap, String group, String topic, String protocol) throws IOException {
             process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx128m",
                 "-cp", System.getProperty("java.class.path"), CommittingConsumerMain.class.getName(),
-                bootstrap, group, topic, String.valueOf(SESSION_TIMEOUT_MS)).redirectErrorStream(true).start();
+                bootstrap, group, topic, String.valueOf(SESSION_TIMEOUT_MS), protocol).redirectErrorStream(true).start();
             Thread reader = new Thread(this::read, "child-consumer-output");
             reader.setDaemon(true);
             reader.start();
