@@ -32,9 +32,11 @@ cmd="$home/bin/kafka-topics.sh --bootstrap-server $bootstrap --list"
 # Apache Kafka's own kafka-topics, started as its kafka-run-class.sh starts a tool, from the jars bench/run.sh
 # installs (run bench/run.sh --quick once to fetch them).
 kafka_libs="${SAMSA_BENCH_CACHE:-$HOME/.cache/samsa-bench}/kafka-$(sed -n 's:.*<kafka.version>\(.*\)</kafka.version>.*:\1:p' "$home/pom.xml")/libs"
-kafka_cmd=""
+kafka_cmd=()
 if [ -d "$kafka_libs" ]; then
-  kafka_cmd="java -Xmx256M -server -XX:+UseG1GC -XX:MaxGCPauseMillis=20 -XX:InitiatingHeapOccupancyPercent=35 -XX:+ExplicitGCInvokesConcurrent -Djava.awt.headless=true -cp $kafka_libs/* org.apache.kafka.tools.TopicCommand --bootstrap-server $bootstrap --list"
+  kafka_cmd=(java -Xmx256M -server -XX:+UseG1GC -XX:MaxGCPauseMillis=20 -XX:InitiatingHeapOccupancyPercent=35
+    -XX:+ExplicitGCInvokesConcurrent -Djava.awt.headless=true -cp "$kafka_libs/*"
+    org.apache.kafka.tools.TopicCommand --bootstrap-server "$bootstrap" --list)
 fi
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg), $(nproc) CPUs" >&2
 time_runs() {  # name, command...
@@ -53,8 +55,8 @@ time_runs() {  # name, command...
 }
 time_runs "Samsa, with CDS archive" $cmd
 time_runs "Samsa, without CDS" env SAMSA_TOOL_NO_CDS=1 $cmd
-if [ -n "$kafka_cmd" ]; then
-  time_runs "Apache Kafka's TopicCommand" $kafka_cmd
+if [ "${#kafka_cmd[@]}" -gt 0 ]; then
+  time_runs "Apache Kafka's TopicCommand" "${kafka_cmd[@]}"
 else
   echo "Apache Kafka's jars not found in $kafka_libs: run bench/run.sh --quick once to install them" >&2
 fi
