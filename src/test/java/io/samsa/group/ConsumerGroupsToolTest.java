@@ -54,24 +54,9 @@ class ConsumerGroupsToolTest {
     void listDescribeResetDeleteOffsetsAndDeleteAGroupWithKafkasTool() throws Exception {
         String topic = "tooled";
         String group = "tool-group";
-        Clients.createTopic(broker.bootstrapServers(), topic, 3, Map.of());
-        try (KafkaProducer<byte[], byte[]> producer = Clients.producer(broker.bootstrapServers(), Map.of())) {
-            for (int i = 0; i < 30; i++) {
-                producer.send(new ProducerRecord<>(topic, i % 3, null, ("r" + i).getBytes(StandardCharsets.UTF_8)));
-            }
-            producer.flush();
-        }
-        try (KafkaConsumer<byte[], byte[]> consumer = Clients.consumer(broker.bootstrapServers(), Map.of("group.id", group,
-            "group.protocol", "classic", "auto.offset.reset", "earliest", "enable.auto.commit", false))) {
-            consumer.subscribe(List.of(topic));
-            int[] count = {0};
-            await().atMost(Duration.ofSeconds(30)).until(() -> {
-                count[0] += consumer.poll(Duration.ofMillis(100)).count();
-                return count[0] >= 30;
-            });
-            // A partial consume: p0 done, p1 at 4, p2 at 7.
-            consumer.commitSync(Map.of(new TopicPartition(topic, 0), new OffsetAndMetadata(10),
-                new TopicPartition(topic, 1), new OffsetAndMetadata(4), new TopicPartition(topic, 2), new OffsetAndMetadata(7)));
+        fillThreePartitions(topic);
+        try (KafkaConsumer<byte[], byte[]> consumer = joinAndReadAll(group, topic, "classic")) {
+            commitPartially(consumer, topic);
 
             assertThat(run("--list")).contains(group);
 
@@ -118,23 +103,9 @@ class ConsumerGroupsToolTest {
     void describesAConsumerProtocolGroupWithItsMembersAndLag() {
         String topic = "tooled-kip848";
         String group = "tool-group-kip848";
-        Clients.createTopic(broker.bootstrapServers(), topic, 3, Map.of());
-        try (KafkaProducer<byte[], byte[]> producer = Clients.producer(broker.bootstrapServers(), Map.of())) {
-            for (int i = 0; i < 30; i++) {
-                producer.send(new ProducerRecord<>(topic, i % 3, null, ("r" + i).getBytes(StandardCharsets.UTF_8)));
-            }
-            producer.flush();
-        }
-        try (KafkaConsumer<byte[], byte[]> consumer = Clients.consumer(broker.bootstrapServers(), Map.of("group.id", group,
-            "group.protocol", "consumer", "auto.offset.reset", "earliest", "enable.auto.commit", false))) {
-            consumer.subscribe(List.of(topic));
-            int[] count = {0};
-            await().atMost(Duration.ofSeconds(30)).until(() -> {
-                count[0] += consumer.poll(Duration.ofMillis(100)).count();
-                return count[0] >= 30;
-            });
-            consumer.commitSync(Map.of(new TopicPartition(topic, 0), new OffsetAndMetadata(10),
-                new TopicPartition(topic, 1), new OffsetAndMetadata(4), new TopicPartition(topic, 2), new OffsetAndMetadata(7)));
+        fillThreePartitions(topic);
+        try (KafkaConsumer<byte[], byte[]> consumer = joinAndReadAll(group, topic, "consumer")) {
+            commitPartially(consumer, topic);
 
             assertThat(run("--list", "--type")).containsPattern(group + "\\s+Consumer");
             List<String[]> rows = rows(run("--describe", "--group", group), topic);
@@ -225,5 +196,35 @@ class ConsumerGroupsToolTest {
             }
         }
         return rows;
+    }
+
+    /** Thirty records over three partitions, ten each. */
+    private static void fillThreePartitions(String topic) {
+        Clients.createTopic(broker.bootstrapServers(), topic, 3, Map.of());
+        try (KafkaProducer<byte[], byte[]> producer = Clients.producer(broker.bootstrapServers(), Map.of())) {
+            for (int i = 0; i < 30; i++) {
+                producer.send(new ProducerRecord<>(topic, i % 3, null, ("r" + i).getBytes(StandardCharsets.UTF_8)));
+            }
+            producer.flush();
+        }
+    }
+
+    /** A group member that has read all thirty records; the caller closes it. */
+    private static KafkaConsumer<byte[], byte[]> joinAndReadAll(String group, String topic, String protocol) {
+        KafkaConsumer<byte[], byte[]> consumer = Clients.consumer(broker.bootstrapServers(), Map.of("group.id", group,
+            "group.protocol", protocol, "auto.offset.reset", "earliest", "enable.auto.commit", false));
+        consumer.subscribe(List.of(topic));
+        int[] count = {0};
+        await().atMost(Duration.ofSeconds(30)).until(() -> {
+            count[0] += consumer.poll(Duration.ofMillis(100)).count();
+            return count[0] >= 30;
+        });
+        return consumer;
+    }
+
+    /** A partial consume: partition 0 done, 1 at offset 4, 2 at offset 7. */
+    private static void commitPartially(KafkaConsumer<byte[], byte[]> consumer, String topic) {
+        consumer.commitSync(Map.of(new TopicPartition(topic, 0), new OffsetAndMetadata(10),
+            new TopicPartition(topic, 1), new OffsetAndMetadata(4), new TopicPartition(topic, 2), new OffsetAndMetadata(7)));
     }
 }
