@@ -1,6 +1,7 @@
 package io.samsa.network;
 
 import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
@@ -50,6 +51,25 @@ public final class NetworkServer implements AutoCloseable {
         this.threads = threads;
         this.sendBufferBytes = sendBufferBytes;
         this.receiveBufferBytes = receiveBufferBytes;
+    }
+
+    /**
+     * Initialises the transport's classes and native library without binding anything. A broker calls it on a
+     * second thread at start-up, in parallel with reading its configuration and log, so that {@link #start} finds
+     * them ready.
+     */
+    public static void loadTransport() {
+        if (Epoll.isAvailable()) {
+            EpollIoHandler.newFactory();
+        } else {
+            NioIoHandler.newFactory();
+        }
+        ByteBufAllocator.DEFAULT.directBuffer(1).release();
+        new ChannelInitializer<SocketChannel>() {
+            @Override
+            protected void initChannel(SocketChannel ch) {
+            }
+        };
     }
 
     /** Binds every endpoint; returns them with the ports actually bound (port 0 picks a free one). */

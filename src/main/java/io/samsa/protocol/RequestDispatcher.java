@@ -31,6 +31,17 @@ public final class RequestDispatcher {
 
     private final Map<ApiKeys, Registration> handlers = new EnumMap<>(ApiKeys.class);
 
+    /**
+     * Initialises kafka-clients' API table, which builds the schema of every message of every version (a few hundred
+     * classes). A broker calls it on a second thread at start-up, before it registers its handlers.
+     */
+    public static void loadApiTable() {
+        for (ApiKeys api : ApiKeys.values()) {
+            api.latestVersion(true);
+        }
+        new RequestHeader(ApiKeys.METADATA, ApiKeys.METADATA.latestVersion(), "", 0).size();
+    }
+
     /** Registers a handler for versions {@code minVersion..maxVersion} of an API. */
     @SuppressWarnings("unchecked")
     public <T extends ApiMessage> RequestDispatcher register(ApiKeys api, int minVersion, int maxVersion, ApiHandler<T> handler) {

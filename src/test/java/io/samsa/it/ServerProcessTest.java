@@ -59,6 +59,47 @@ class ServerProcessTest {
         assertThat(result.output).startsWith("Samsa ");
     }
 
+    @Test
+    void serverHelpPrintsTheUsageOfTheServerCommand() throws Exception {
+        Result result = run("server", "--help");
+        assertThat(result.exitCode).isZero();
+        assertThat(result.output).contains("Usage: samsa server").contains("--override=key=value");
+    }
+
+    @Test
+    void unknownServerOptionIsReportedWithTheUsage() throws Exception {
+        Result result = run("server", "--no-such-option");
+        assertThat(result.exitCode).isEqualTo(2);
+        assertThat(result.output).contains("Unknown option: '--no-such-option'").contains("Usage: samsa server");
+    }
+
+    @Test
+    void builtInLoggingPrintsTimeLevelLoggerAndMessageOnStderr(@TempDir Path dir) throws Exception {
+        // The main class path only: no logback-test.xml, so the broker's own console logging is in charge.
+        String mainClassPath = String.join(java.io.File.pathSeparator,
+            List.of(System.getProperty("java.class.path").split(java.io.File.pathSeparator)).stream()
+                .filter(entry -> !entry.endsWith("test-classes")).toList());
+        int port = BrokerProcess.freePort();
+        Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "-cp", mainClassPath, "io.samsa.tools.SamsaCommand", "server",
+            "--override", "listeners=PLAINTEXT://127.0.0.1:" + port, "--override", "log.dirs=" + dir.resolve("data"),
+            "--override", "no.such.setting=1")
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        try (var stderr = new java.io.BufferedReader(new java.io.InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8))) {
+            String line;
+            String warning = null;
+            while ((line = stderr.readLine()) != null) {
+                if (line.contains("no.such.setting")) {
+                    warning = line;
+                    break;
+                }
+            }
+            assertThat(warning).matches("\\d{2}:\\d{2}:\\d{2}\\.\\d{3} WARN  ServerConfig - .*no\\.such\\.setting.*");
+        } finally {
+            process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+        }
+    }
+
     private record Result(int exitCode, String output) {
     }
 
