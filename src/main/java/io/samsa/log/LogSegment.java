@@ -268,12 +268,14 @@ final class LogSegment implements Closeable {
         if (start == null) {
             return null;
         }
-        // A batch's last offset costs a header read, its base offset and size do not. The next
-        // batch's base offset settles whether the previous one ends below the limit, so only the
-        // final batch of a read needs its header.
-        int end = start.position;
+        // The offset index vouches for the whole batches up to its last entry within both limits; only the few
+        // batches after that entry are walked. A batch's last offset costs a header read, its base offset and
+        // size do not. The next batch's base offset settles whether the previous one ends below the limit, so
+        // only the final batch of a read needs its header.
+        int end = Math.max(start.position,
+            offsetIndex.lastPositionWithin((long) start.position + maxBytes, maxOffsetExclusive));
         FileChannelRecordBatch pending = null;
-        for (FileChannelRecordBatch batch : log.batchesFrom(start.position)) {
+        for (FileChannelRecordBatch batch : log.batchesFrom(end)) {
             if (pending != null) {
                 if (batch.baseOffset() > maxOffsetExclusive && pending.lastOffset() >= maxOffsetExclusive) {
                     return slice(start.position, end);

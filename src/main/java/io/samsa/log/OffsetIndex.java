@@ -58,6 +58,32 @@ final class OffsetIndex extends MappedIndex {
         return new Entry(baseOffset + buf.getInt(slot * ENTRY_SIZE), buf.getInt(slot * ENTRY_SIZE + 4));
     }
 
+    /**
+     * The file position of the last indexed batch that starts at or below {@code maxPosition} and whose last offset
+     * is below {@code maxOffsetExclusive}, or -1 when no entry qualifies. Every batch before that position then ends
+     * by it and holds only offsets below the limit, so a read can take them whole without reading their headers.
+     */
+    int lastPositionWithin(long maxPosition, long maxOffsetExclusive) {
+        int count = entries();
+        MappedByteBuffer buf = buffer();
+        // Both fields grow with the slot, so "position and offset within the limits" holds for a prefix of the slots.
+        int lo = 0;
+        int hi = count - 1;
+        int found = -1;
+        while (lo <= hi) {
+            int mid = (lo + hi) >>> 1;
+            long offset = baseOffset + buf.getInt(mid * ENTRY_SIZE);
+            int position = buf.getInt(mid * ENTRY_SIZE + 4);
+            if (position <= maxPosition && offset < maxOffsetExclusive) {
+                found = position;
+                lo = mid + 1;
+            } else {
+                hi = mid - 1;
+            }
+        }
+        return found;
+    }
+
     /** Drops the entries at or above {@code offset}. */
     void truncateTo(long offset) {
         truncateToEntries(largestSlotAtMost(buffer(), entries(), offset - 1) + 1);
