@@ -1,11 +1,17 @@
 package io.samsa.tools;
 
+import ch.qos.logback.classic.LoggerContext;
+import io.samsa.network.NetworkServer;
+import io.samsa.protocol.RequestDispatcher;
+import io.samsa.server.ConsoleLogConfigurator;
 import io.samsa.server.EmbeddedBroker;
 
 import java.io.ByteArrayInputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.UUID;
 import java.util.function.BiFunction;
 
 /**
@@ -18,6 +24,7 @@ public final class CdsTraining {
     }
 
     public static void main(String[] args) {
+        exerciseServerStartUp();
         try (EmbeddedBroker broker = EmbeddedBroker.start()) {
             String bs = broker.bootstrapServers();
             run(TopicsCommand::run, "", "--bootstrap-server", bs, "--create", "--topic", "training", "--partitions", "2");
@@ -34,6 +41,22 @@ public final class CdsTraining {
             run(TopicsCommand::run, "", "--bootstrap-server", bs, "--delete", "--topic", "training");
             run(TopicsCommand::run, "", "--help");
         }
+    }
+
+    /**
+     * The classes {@code samsa server} loads before the broker itself, which an embedded broker does not: its
+     * argument parser, the preloading, and the built-in console logging (on a private logging context, so the
+     * training's own logging stays as the tools have it). One line goes to stderr.
+     */
+    private static void exerciseServerStartUp() {
+        ServerCommand.parse(List.of("server.properties", "--override", "a=b", "--override=c=d"));
+        NetworkServer.loadTransport();
+        RequestDispatcher.loadApiTable();
+        UUID.randomUUID();
+        LoggerContext context = new LoggerContext();
+        new ConsoleLogConfigurator().configure(context);
+        context.getLogger(CdsTraining.class).info("class-data-sharing training of the broker's {}", "console logging");
+        context.stop();
     }
 
     private static void run(BiFunction<String[], ToolIo, Integer> tool, String stdin, String... args) {

@@ -34,6 +34,8 @@ public final class ServerCommand {
     record Arguments(Path propertiesFile, List<String> overrides) {
     }
 
+    private static final String NETTY_JFR = "io.netty.jfr.enabled";
+
     private ServerCommand() {
     }
 
@@ -72,6 +74,11 @@ public final class ServerCommand {
         // log. The first random UUID (a new cluster's id) initialises the JDK's security providers, as slow. The
         // transport goes after logging is up: SLF4J gives threads that log while it initialises substitute
         // loggers, and warns about them.
+        // Netty 4.2 declares Flight Recorder events for its allocator; registering them costs ~100 ms of start-up
+        // (annotation proxies, generated handlers) even when no recording runs. -Dio.netty.jfr.enabled=true restores them.
+        if (System.getProperty(NETTY_JFR) == null) {
+            System.setProperty(NETTY_JFR, "false");
+        }
         startDaemon("samsa-preload-protocol", () -> {
             RequestDispatcher.loadApiTable();
             UUID.randomUUID();
