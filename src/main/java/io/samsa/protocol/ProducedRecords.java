@@ -4,6 +4,8 @@ import org.apache.kafka.common.InvalidRecordException;
 import org.apache.kafka.common.errors.ApiException;
 import org.apache.kafka.common.errors.CorruptRecordException;
 import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.record.internal.CompressionType;
+import org.apache.kafka.common.record.internal.DefaultRecordBatch;
 import org.apache.kafka.common.record.internal.MemoryRecords;
 import org.apache.kafka.common.record.internal.MutableRecordBatch;
 import org.apache.kafka.common.record.internal.Record;
@@ -21,6 +23,10 @@ import java.nio.ByteBuffer;
  * consumer of the partition. Kafka's broker parses every record on append for the same reason.
  */
 final class ProducedRecords {
+    /** Where a v2 batch header keeps its attributes, whose low three bits are the compression codec. */
+    private static final int ATTRIBUTES_OFFSET = 21;
+    private static final int COMPRESSION_CODEC_MASK = 0x07;
+
     private ProducedRecords() {
     }
 
@@ -32,15 +38,34 @@ final class ProducedRecords {
         if (!wellFramed(records)) {
             throw new CorruptRecordException("Record batch sizes do not match the bytes of the produce request");
         }
+        ByteBuffer buffer = records.buffer();
+        int batchStart = buffer.position();
         for (MutableRecordBatch batch : records.batches()) {
-            if (batch.magic() != RecordBatch.MAGIC_VALUE_V2 || !batch.isValid()) {
-                continue; // the log's append checks report these with their own errors
+            int batchEnd = batchStart + batch.sizeInBytes();
+            int recordsStart = batchStart + DefaultRecordBatch.RECORD_BATCH_OVERHEAD;
+            batchStart = batchEnd;
+            if (batch.magic() != RecordBatch.MAGIC_VALUE_V2) {
+                continue; // the log's append checks report this with its own error
             }
-            validateRecords(batch);
+            // Uncompressed records are checked where they lie, without an object per record (the log checks the
+            // CRC). A batch the walker refuses, and every compressed one, goes through kafka-clients' reader,
+            // which names the problem, unless its CRC already fails, which the log reports.
+            // The codec bits straight from the header: a batch whose CRC fails may carry an unknown codec id.
+            boolean uncompressed = (buffer.getShort(recordsStart - DefaultRecordBatch.RECORD_BATCH_OVERHEAD
+                + ATTRIBUTES_OFFSET) & COMPRESSION_CODEC_MASK) == CompressionType.NONE.id;
+            Integer count = batch.countOrNull();
+            if (uncompressed && count != null
+                && UncompressedRecordWalker.wellFormed(buffer, recordsStart, batchEnd, count)) {
+                continue;
+            }
+            if (batch.isValid()) {
+                validateRecords(batch);
+            }
         }
     }
 
-    private static void validateRecords(MutableRecordBatch batch) {
+    /** Reads every record with kafka-clients' reader; throws what the producer gets for the first bad one. */
+    static void validateRecords(MutableRecordBatch batch) {
         Integer count = batch.countOrNull();
         int seen = 0;
         try (CloseableIterator<Record> iterator = batch.streamingIterator(BufferSupplier.NO_CACHING)) {
