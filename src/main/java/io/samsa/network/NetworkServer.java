@@ -2,6 +2,7 @@ package io.samsa.network;
 
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
@@ -31,6 +32,17 @@ import java.util.concurrent.TimeUnit;
 /** Binds the configured listeners and runs the event loops that read requests and write responses. */
 public final class NetworkServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(NetworkServer.class);
+    /**
+     * Netty's adaptive read sizes, but starting at one producer batch (16 KiB) and growing to 1 MiB instead of
+     * 64 KiB: a produce request larger than one read (six 16 KiB batches already are) is otherwise copied into a
+     * growing cumulation buffer read by read, an extra copy of every byte produced. Measured, interleaved runs of
+     * 500,000 × 1 KiB records to 6 partitions: about a tenth less broker CPU (3.65 against 4.13 CPU seconds for
+     * three runs; the machine's noise is of that order too). A read buffer lives only until its frames are
+     * decoded, so idle connections hold none.
+     */
+    private static final int MIN_READ_BYTES = 64;
+    private static final int INITIAL_READ_BYTES = 16 * 1024;
+    private static final int MAX_READ_BYTES = 1024 * 1024;
 
     private final RequestDispatcher dispatcher;
     private final int maxRequestBytes;
@@ -88,6 +100,8 @@ public final class NetworkServer implements AutoCloseable {
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.SO_KEEPALIVE, true)
+                .childOption(ChannelOption.RCVBUF_ALLOCATOR,
+                    new AdaptiveRecvByteBufAllocator(MIN_READ_BYTES, INITIAL_READ_BYTES, MAX_READ_BYTES))
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
