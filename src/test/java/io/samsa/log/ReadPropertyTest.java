@@ -74,15 +74,22 @@ class ReadPropertyTest {
     private record Appended(long base, long last, int size) {
     }
 
-    @Property(tries = 60)
+    /**
+     * Also whatever the index density: the offset index lets a read skip the headers of the batches it vouches
+     * for, and must never change which batches come back. The byte limit falls near a batch boundary, where an
+     * index jump that is off by a little would show.
+     */
+    @Property(tries = 300)
     void readReturnsExactlyTheWholeBatchesThatFitTheLimits(
         @ForAll @Size(min = 1, max = 30) List<@IntRange(min = 1, max = 6) Integer> batchSizes,
         @ForAll @IntRange(min = 0, max = 200) int startPercent,
         @ForAll @IntRange(min = 0, max = 100) int limitPercent,
-        @ForAll @IntRange(min = 0, max = 800) int maxBytes,
+        @ForAll @IntRange(min = 0, max = 30) int batchesInBytes,
+        @ForAll @IntRange(min = -64, max = 64) int bytesOff,
+        @ForAll @IntRange(min = 0, max = 400) int indexIntervalBytes,
         @ForAll boolean minOneMessage) throws Exception {
         Path dir = Files.createTempDirectory("samsa-read-model");
-        LogConfig config = LogConfig.fromMap(Map.of(TopicConfig.INDEX_INTERVAL_BYTES_CONFIG, 100,
+        LogConfig config = LogConfig.fromMap(Map.of(TopicConfig.INDEX_INTERVAL_BYTES_CONFIG, indexIntervalBytes,
             LogConfig.INTERNAL_SEGMENT_BYTES_CONFIG, 1500));
         try {
             Log log = Log.open(dir, TP, config, new ManualTime(NOW), Scheduler.immediate());
@@ -94,6 +101,8 @@ class ReadPropertyTest {
             long end = log.logEndOffset();
             long start = Math.min(end, end * startPercent / 200);
             long limit = end * limitPercent / 100;
+            int maxBytes = Math.max(0, bytesOff + appended.stream().filter(b -> b.last() >= start)
+                .limit(batchesInBytes).mapToInt(Appended::size).sum());
 
             List<Long> expectedBases = expectedBatchBases(log, appended, start, limit, maxBytes, minOneMessage);
             LogReadInfo read = log.read(start, maxBytes, limit, minOneMessage);
