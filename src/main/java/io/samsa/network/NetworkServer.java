@@ -77,11 +77,6 @@ public final class NetworkServer implements AutoCloseable {
             NioIoHandler.newFactory();
         }
         ByteBufAllocator.DEFAULT.directBuffer(1).release();
-        new ChannelInitializer<SocketChannel>() {
-            @Override
-            protected void initChannel(SocketChannel ch) {
-            }
-        };
     }
 
     /** Binds every endpoint; returns them with the ports actually bound (port 0 picks a free one). */

@@ -39,23 +39,23 @@ final class ProducedRecords {
             throw new CorruptRecordException("Record batch sizes do not match the bytes of the produce request");
         }
         ByteBuffer buffer = records.buffer();
-        int batchStart = buffer.position();
+        int nextBatchStart = buffer.position();
         for (MutableRecordBatch batch : records.batches()) {
+            int batchStart = nextBatchStart;
             int batchEnd = batchStart + batch.sizeInBytes();
-            int recordsStart = batchStart + DefaultRecordBatch.RECORD_BATCH_OVERHEAD;
-            batchStart = batchEnd;
+            nextBatchStart = batchEnd;
             if (batch.magic() != RecordBatch.MAGIC_VALUE_V2) {
                 continue; // the log's append checks report this with its own error
             }
             // Uncompressed records are checked where they lie, without an object per record (the log checks the
             // CRC). A batch the walker refuses, and every compressed one, goes through kafka-clients' reader,
-            // which names the problem, unless its CRC already fails, which the log reports.
-            // The codec bits straight from the header: a batch whose CRC fails may carry an unknown codec id.
-            boolean uncompressed = (buffer.getShort(recordsStart - DefaultRecordBatch.RECORD_BATCH_OVERHEAD
-                + ATTRIBUTES_OFFSET) & COMPRESSION_CODEC_MASK) == CompressionType.NONE.id;
+            // which names the problem, unless its CRC already fails, which the log reports. The codec bits come
+            // straight from the header: a batch whose CRC fails may carry an unknown codec id.
+            boolean uncompressed = (buffer.getShort(batchStart + ATTRIBUTES_OFFSET) & COMPRESSION_CODEC_MASK)
+                == CompressionType.NONE.id;
             Integer count = batch.countOrNull();
-            if (uncompressed && count != null
-                && UncompressedRecordWalker.wellFormed(buffer, recordsStart, batchEnd, count)) {
+            if (uncompressed && count != null && UncompressedRecordWalker.wellFormed(buffer,
+                    batchStart + DefaultRecordBatch.RECORD_BATCH_OVERHEAD, batchEnd, count)) {
                 continue;
             }
             if (batch.isValid()) {

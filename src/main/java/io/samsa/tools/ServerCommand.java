@@ -61,21 +61,16 @@ public final class ServerCommand {
         return Optional.of(new Arguments(file, overrides));
     }
 
-    private static void startDaemon(String name, Runnable task) {
-        Thread thread = new Thread(task, name);
-        thread.setDaemon(true);
-        thread.start();
-    }
-
-    /** Runs the broker until the JVM is asked to stop; returns the exit code of a failed start. */
-    static int run(Arguments args) throws IOException, InterruptedException {
-        // Loading kafka-clients' protocol tables and the network transport takes a third of start-up and needs
-        // nothing from the configuration: a second core does it while this thread reads the configuration and the
-        // log. The first random UUID (a new cluster's id) initialises the JDK's security providers, as slow. The
-        // transport goes after logging is up: SLF4J gives threads that log while it initialises substitute
-        // loggers, and warns about them.
+    /**
+     * Loading kafka-clients' protocol tables and the network transport takes a third of start-up and needs nothing
+     * from the configuration: a second core does it while this thread reads the configuration and the log. The
+     * first random UUID (a new cluster's id) initialises the JDK's security providers, as slow. The transport goes
+     * after logging is up: SLF4J gives threads that log while it initialises substitute loggers, and warns about
+     * them.
+     */
+    private static void startPreloading() {
         // Netty 4.2 declares Flight Recorder events for its allocator; registering them costs ~100 ms of start-up
-        // (annotation proxies, generated handlers) even when no recording runs. -Dio.netty.jfr.enabled=true restores them.
+        // (annotation proxies, generated handlers) even when no recording runs. -Dio.netty.jfr.enabled=true keeps them.
         if (System.getProperty(NETTY_JFR) == null) {
             System.setProperty(NETTY_JFR, "false");
         }
@@ -85,6 +80,17 @@ public final class ServerCommand {
         });
         LoggerFactory.getILoggerFactory();
         startDaemon("samsa-preload-network", NetworkServer::loadTransport);
+    }
+
+    private static void startDaemon(String name, Runnable task) {
+        Thread thread = new Thread(task, name);
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    /** Runs the broker until the JVM is asked to stop; returns the exit code of a failed start. */
+    static int run(Arguments args) throws IOException, InterruptedException {
+        startPreloading();
         Map<String, Object> props = new LinkedHashMap<>();
         Path propertiesFile = args.propertiesFile();
         if (propertiesFile != null) {
