@@ -113,12 +113,14 @@ install_kafka() {
 }
 
 build_samsa() {
-  # The same staleness test as bin/samsa, so that its first-use build never lands inside a timing.
-  local classes="$repo/target/classes"
-  if [ ! -d "$classes/io/samsa" ] || [ ! -d "$repo/target/lib" ] \
-     || [ -n "$(find "$repo/src/main" -newer "$classes" -type f -print -quit 2>/dev/null)" ]; then
+  # The staleness test of bin/samsa-run-class, and its stamp, so that the launcher's first-use build never
+  # lands inside a timing.
+  local classes="$repo/target/classes" stamp="$repo/target/.samsa-built"
+  if [ ! -d "$classes/io/samsa" ] || [ ! -d "$repo/target/lib" ] || [ ! -f "$stamp" ] \
+     || [ -n "$(find "$repo/src/main" "$repo/pom.xml" -newer "$stamp" -type f -print -quit 2>/dev/null)" ]; then
     log "Building Samsa"
     (cd "$repo" && mvn -q -B -DskipTests package) >&2
+    touch "$stamp"
   fi
 }
 
@@ -185,18 +187,41 @@ stop_broker() {
   forget_pid "$broker_pid"
 }
 
+# sample_cpu TIMEOUT_PID OUT : every 50 ms until the tool exits, a line "epoch-µs tool-ticks broker-ticks"
+# (the tool is the JVM that timeout started). Builtins only, so that sampling costs next to no CPU itself.
+sample_cpu() {
+  local tool=$1 out=$2 java="" s b
+  while [ -d "/proc/$tool" ]; do
+    [ -n "$java" ] || read -r java _ < "/proc/$tool/task/$tool/children" 2>/dev/null || true
+    if [ -n "$java" ] && read -r s < "/proc/$java/stat" 2>/dev/null && read -r b < "/proc/$broker_pid/stat"; then
+      # Fields from the state on (the third): utime and stime are the 12th and 13th of those.
+      read -ra s <<<"${s##*) }"; read -ra b <<<"${b##*) }"
+      echo "${EPOCHREALTIME/./} $(( s[11] + s[12] )) $(( b[11] + b[12] ))"
+    fi
+    sleep 0.05
+  done > "$out"
+}
+
 # run_tool BROKER WORKLOAD BYTES_MOVED COMMAND... : runs one of Kafka's tools against the broker,
-# and records the broker's CPU seconds over it. The tool's output is in $tool_out.
+# and records the broker's CPU seconds over it. The tool's output is in $tool_out; with
+# sample_tool=1, the tool's and the broker's CPU samples are in $tool_samples.
 run_tool() {
   local name=$1 workload=$2 bytes=$3; shift 3
   tool_out="$work/logs/$name-r$round-$(echo "$workload" | tr -c 'A-Za-z0-9=\n' '-').out"
+  tool_samples="${tool_out%.out}.cpu"
   local before after
   before=$(cpu_ticks "$broker_pid")
   timeout "$tool_timeout" "$@" > "$tool_out" 2>&1 &
   local tool_pid=$!
   pids+=("$tool_pid")
+  local sampler_pid=""
+  if [ "${sample_tool:-0}" = 1 ]; then
+    sample_cpu "$tool_pid" "$tool_samples" &
+    sampler_pid=$!
+  fi
   local rc=0
   wait "$tool_pid" || rc=$?
+  [ -z "$sampler_pid" ] || wait "$sampler_pid" || true
   forget_pid "$tool_pid"
   after=$(cpu_ticks "$broker_pid")
   if [ $rc -ne 0 ]; then
@@ -240,7 +265,7 @@ consume() {
     note "$name: $workload skipped: the broker does not advertise consumer groups (FindCoordinator, JoinGroup), which ConsumerPerformance needs"
     return 0
   fi
-  run_tool "$name" "$workload" $(( size * count )) "${kafka_java[@]}" org.apache.kafka.tools.ConsumerPerformance \
+  sample_tool=1 run_tool "$name" "$workload" $(( size * count )) "${kafka_java[@]}" org.apache.kafka.tools.ConsumerPerformance \
     --bootstrap-server "$bootstrap" --topic "p$size-${partitions}p-acks1" --num-records "$count" \
     --group "bench-$name-$round-$size-$partitions" || return 0
   # Header: start.time, end.time, data.consumed.in.MB, MB.sec, data.consumed.in.nMsg, nMsg.sec,
@@ -258,6 +283,20 @@ consume() {
   record "$name" "$workload" "records/s" "$(awk -F', *' '{ print $10 }' <<<"$line")"
   record "$name" "$workload" "MB/s" "$(awk -F', *' '{ print $9 }' <<<"$line")"
   record "$name" "$workload" "group join" "$(awk -F', *' '{ print $7 }' <<<"$line")"
+  # CPU in use while the consumer reads (the fetch.time.ms that ends at end.time, printed as
+  # "yyyy-MM-dd HH:mm:ss:SSS"): cores busy in the client JVM and in the broker. Their sum near the
+  # machine's core count says the run is bound by CPU, and the client's share says whose.
+  local end fetch_ms end_us
+  end=$(awk -F', *' '{ print $2 }' <<<"$line"); fetch_ms=$(awk -F', *' '{ print $8 }' <<<"$line")
+  end_us=$(( ( $(date -d "${end:0:19}" +%s) * 1000 + 10#${end:20:3} ) * 1000 ))
+  local cores
+  cores=$(awk -v from=$(( end_us - fetch_ms * 1000 )) -v to="$end_us" -v hz="$clk_tck" '
+    $1 <= from || !started { t0 = $1; c0 = $2; b0 = $3; started = 1 }
+    $1 >= to && !done { t1 = $1; c1 = $2; b1 = $3; done = 1 }
+    END { if (done && t1 > t0) printf "%.2f %.2f", (c1 - c0) / hz / ((t1 - t0) / 1e6), (b1 - b0) / hz / ((t1 - t0) / 1e6) }
+  ' "$tool_samples")
+  record "$name" "$workload" "client CPU while fetching" "${cores% *}"
+  record "$name" "$workload" "broker CPU while fetching" "${cores#* }"
 }
 
 end_to_end() {

@@ -334,6 +334,7 @@ public final class BenchTool {
             case "broker CPU per GB" -> produce || consume
                 ? new Kind("s/GB", false, "≤ 0.5", 0.5) : new Kind("s/GB", false, null, 0);
             case "group join" -> new Kind("ms", false, null, 0);
+            case "client CPU while fetching", "broker CPU while fetching" -> new Kind("cores", false, null, 0);
             case "broker CPU, whole round" -> new Kind("s", false, null, 0);
             case "start to first Metadata" -> new Kind("ms", false, "≤ 0.1", 0.1);
             case "RSS idle" -> new Kind("MiB", false, "≤ 0.25", 0.25);

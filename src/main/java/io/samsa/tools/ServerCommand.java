@@ -64,9 +64,10 @@ public final class ServerCommand {
     /**
      * Loading kafka-clients' protocol tables and the network transport takes a third of start-up and needs nothing
      * from the configuration: a second core does it while this thread reads the configuration and the log. The
-     * first random UUID (a new cluster's id) initialises the JDK's security providers, as slow. The transport goes
-     * after logging is up: SLF4J gives threads that log while it initialises substitute loggers, and warns about
-     * them.
+     * first random UUID (a new cluster's id) initialises the JDK's security providers, as slow. Both start only
+     * once logging is up: while SLF4J initialises, a second thread asking for a logger (kafka-clients' classes do
+     * in their static initialisers) does not wait but gets a substitute, and the first thread's answer is then a
+     * substitute too; what is logged through one is replayed later under a warning on the console.
      */
     private static void startPreloading() {
         // Netty 4.2 declares Flight Recorder events for its allocator; registering them costs ~100 ms of start-up
@@ -74,11 +75,11 @@ public final class ServerCommand {
         if (System.getProperty(NETTY_JFR) == null) {
             System.setProperty(NETTY_JFR, "false");
         }
+        LoggerFactory.getILoggerFactory();
         startDaemon("samsa-preload-protocol", () -> {
             RequestDispatcher.loadApiTable();
             UUID.randomUUID();
         });
-        LoggerFactory.getILoggerFactory();
         startDaemon("samsa-preload-network", NetworkServer::loadTransport);
     }
 
