@@ -141,23 +141,25 @@ public final class Log implements Closeable {
             MutableRecordBatch batch = AppendValidator.validate(tp, records, cfg, now);
             int count = batch.countOrNull();
             boolean logAppendTime = cfg.messageTimestampType() == TimestampType.LOG_APPEND_TIME;
-            if (batch.hasProducerId()) {
-                Optional<ProducerStateEntry.BatchMetadata> duplicate = producerState.findDuplicate(batch);
-                if (duplicate.isPresent()) {
-                    ProducerStateEntry.BatchMetadata original = duplicate.get();
+            ProducerStateEntry producer = batch.hasProducerId() ? producerState.get(batch.producerId()) : null;
+            if (producer != null) {
+                short epoch = batch.producerEpoch();
+                int firstSeq = batch.baseSequence();
+                ProducerStateEntry.BatchMetadata original = producer.findDuplicate(epoch, firstSeq, batch.lastSequence());
+                if (original != null) {
                     return new LogAppendInfo(original.firstOffset(), original.lastOffset(),
                         logAppendTime ? original.timestamp() : -1, logStartOffset, original.timestamp(),
                         batch.sizeInBytes(), count, true);
                 }
-                producerState.checkSequence(batch);
+                ProducerStateManager.checkSequence(producer, epoch, firstSeq);
             }
             int size = batch.sizeInBytes();
             checkFitsSegment(cfg, size);
             long firstOffset = logEndOffset;
             long maxTimestamp = AppendValidator.assignOffsets(batch, firstOffset, leaderEpoch, cfg, now);
             long lastOffset = batch.lastOffset();
-            write(cfg, records.sizeInBytes() == size ? records : records.slice(0, size), size, firstOffset,
-                lastOffset, count, now);
+            MemoryRecords bytes = records.sizeInBytes() == size ? records : records.slice(0, size);
+            write(cfg, bytes, List.of(batch), size, firstOffset, lastOffset, count, now);
             return new LogAppendInfo(firstOffset, lastOffset, logAppendTime ? now : -1, logStartOffset,
                 maxTimestamp, size, count, false);
         } catch (IOException e) {
@@ -186,8 +188,9 @@ public final class Log implements Closeable {
                 return new LogAppendInfo(-1, -1, -1, logStartOffset, RecordBatch.NO_TIMESTAMP, 0, 0, false);
             }
             checkFitsSegment(cfg, batches.validBytes());
-            write(cfg, records.sizeInBytes() == batches.validBytes() ? records : records.slice(0, batches.validBytes()),
-                batches.validBytes(), batches.firstOffset(), batches.lastOffset(), batches.recordCount(), now);
+            MemoryRecords bytes = records.sizeInBytes() == batches.validBytes() ? records : records.slice(0, batches.validBytes());
+            write(cfg, bytes, bytes.batches(), batches.validBytes(), batches.firstOffset(), batches.lastOffset(),
+                batches.recordCount(), now);
             return new LogAppendInfo(batches.firstOffset(), batches.lastOffset(), -1, logStartOffset,
                 batches.maxTimestamp(), batches.validBytes(), batches.recordCount(), false);
         } catch (IOException e) {
@@ -279,17 +282,18 @@ public final class Log implements Closeable {
     /**
      * Writes batches with assigned offsets to the active segment (rolling first when due), then
      * moves the log end offset, leader epochs and producer state past them and applies the
-     * {@code flush.messages} policy.
+     * {@code flush.messages} policy. {@code batches} are the batches of {@code records}, already
+     * in hand (a leader's append has its one batch parsed), so their headers are not parsed again.
      */
-    private void write(LogConfig cfg, MemoryRecords batches, int bytes, long firstOffset, long lastOffset,
-                       int recordCount, long now) throws IOException {
+    private void write(LogConfig cfg, MemoryRecords records, Iterable<? extends RecordBatch> batches, int bytes,
+                       long firstOffset, long lastOffset, int recordCount, long now) throws IOException {
         LogSegment segment = segments.active();
         if (segment.shouldRoll(cfg, bytes, lastOffset, now) || !segment.canHoldOffset(lastOffset)) {
             segment = roll(now, firstOffset);
         }
-        segment.append(batches, cfg.indexIntervalBytes(), now);
+        segment.append(records, batches, cfg.indexIntervalBytes(), now);
         boolean epochsChanged = false;
-        for (MutableRecordBatch batch : batches.batches()) {
+        for (RecordBatch batch : batches) {
             epochsChanged |= epochCache.assign(batch.partitionLeaderEpoch(), batch.baseOffset());
             producerState.update(batch);
         }

@@ -12,7 +12,6 @@ import org.apache.kafka.common.record.internal.FileLogInputStream.FileChannelRec
 import org.apache.kafka.common.record.internal.FileRecords;
 import org.apache.kafka.common.record.internal.FileRecords.LogOffsetPosition;
 import org.apache.kafka.common.record.internal.MemoryRecords;
-import org.apache.kafka.common.record.internal.MutableRecordBatch;
 import org.apache.kafka.common.record.internal.RecordBatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -194,13 +193,19 @@ final class LogSegment implements Closeable {
      * @param records one batch from a producer, or several from a leader when replicating
      */
     void append(MemoryRecords records, int indexIntervalBytes, long nowMs) throws IOException {
+        append(records, records.batches(), indexIntervalBytes, nowMs);
+    }
+
+    /** As {@link #append(MemoryRecords, int, long)}, given the batches of {@code records} already parsed. */
+    void append(MemoryRecords records, Iterable<? extends RecordBatch> batches, int indexIntervalBytes, long nowMs)
+            throws IOException {
         int position = log.sizeInBytes();
         if (position == 0) {
             rollBaseTimeMs = nowMs;
         }
         // Data first, then index entries: an entry must never point past the published file size.
         log.append(records);
-        for (MutableRecordBatch batch : records.batches()) {
+        for (RecordBatch batch : batches) {
             track(batch.lastOffset(), batch.maxTimestamp(), position, batch.sizeInBytes(), indexIntervalBytes);
             position += batch.sizeInBytes();
         }

@@ -1,9 +1,6 @@
 package io.samsa.log;
 
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
-import java.util.Optional;
 import org.apache.kafka.common.record.internal.RecordBatch;
 
 /**
@@ -34,7 +31,7 @@ public record ProducerStateEntry(long producerId, short producerEpoch, List<Batc
     }
 
     public ProducerStateEntry {
-        batches = Collections.unmodifiableList(batches);
+        batches = List.copyOf(batches);
     }
 
     /** The newest batch's last sequence, or {@link RecordBatch#NO_SEQUENCE} when none is known. */
@@ -42,27 +39,31 @@ public record ProducerStateEntry(long producerId, short producerEpoch, List<Batc
         return batches.isEmpty() ? RecordBatch.NO_SEQUENCE : batches.get(batches.size() - 1).lastSeq();
     }
 
-    /** The stored batch with the same epoch and sequence range, if this batch is a retry. */
-    Optional<BatchMetadata> findDuplicate(RecordBatch batch) {
-        if (batch.producerEpoch() != producerEpoch) {
-            return Optional.empty();
+    /** The stored batch with this epoch and sequence range, if a batch carrying them is a retry; else null. */
+    BatchMetadata findDuplicate(short epoch, int firstSeq, int lastSeq) {
+        if (epoch != producerEpoch) {
+            return null;
         }
-        for (BatchMetadata stored : batches) {
-            if (stored.firstSeq() == batch.baseSequence() && stored.lastSeq() == batch.lastSequence()) {
-                return Optional.of(stored);
+        for (int i = 0; i < batches.size(); i++) {
+            BatchMetadata stored = batches.get(i);
+            if (stored.firstSeq() == firstSeq && stored.lastSeq() == lastSeq) {
+                return stored;
             }
         }
-        return Optional.empty();
+        return null;
     }
 
     /** This entry with {@code batch} added; a new epoch starts a fresh batch list. */
     ProducerStateEntry withBatch(short epoch, BatchMetadata batch) {
-        List<BatchMetadata> next = new ArrayList<>(MAX_BATCHES);
-        if (epoch == producerEpoch) {
-            int from = Math.max(0, batches.size() - (MAX_BATCHES - 1));
-            next.addAll(batches.subList(from, batches.size()));
+        if (epoch != producerEpoch) {
+            return new ProducerStateEntry(producerId, epoch, List.of(batch));
         }
-        next.add(batch);
-        return new ProducerStateEntry(producerId, epoch, next);
+        int keep = Math.min(batches.size(), MAX_BATCHES - 1);
+        BatchMetadata[] next = new BatchMetadata[keep + 1];
+        for (int i = 0; i < keep; i++) {
+            next[i] = batches.get(batches.size() - keep + i);
+        }
+        next[keep] = batch;
+        return new ProducerStateEntry(producerId, epoch, List.of(next));
     }
 }

@@ -63,32 +63,27 @@ public final class ProducerStateManager {
         return mapEndOffset;
     }
 
-    /** The earlier append of this batch when it is a retry. */
-    Optional<ProducerStateEntry.BatchMetadata> findDuplicate(RecordBatch batch) {
-        ProducerStateEntry entry = producers.get(batch.producerId());
-        return entry == null ? Optional.empty() : entry.findDuplicate(batch);
+    /** The state of {@code producerId} for an append to check against, or null when there is none. */
+    ProducerStateEntry get(long producerId) {
+        return producers.get(producerId);
     }
 
     /**
-     * Kafka's idempotence rules for a batch from a client. An older epoch is fenced. A newer epoch
-     * must start at sequence 0 unless the producer's epoch was unknown. Within an epoch the batch
-     * must continue right after the last sequence (wrapping after {@code Integer.MAX_VALUE}). A
-     * producer id without state (never seen, or its batches were deleted) may start anywhere.
+     * Kafka's idempotence rules for a batch from a client whose producer has state here. An older
+     * epoch is fenced. A newer epoch must start at sequence 0 unless the producer's epoch was
+     * unknown. Within an epoch the batch must continue right after the last sequence (wrapping
+     * after {@code Integer.MAX_VALUE}). A producer id without state (never seen, or its batches
+     * were deleted) may start anywhere, so it is not checked.
      */
-    void checkSequence(RecordBatch batch) {
-        ProducerStateEntry entry = producers.get(batch.producerId());
-        if (entry == null) {
-            return;
-        }
-        short epoch = batch.producerEpoch();
-        int firstSeq = batch.baseSequence();
+    static void checkSequence(ProducerStateEntry entry, short epoch, int firstSeq) {
+        long producerId = entry.producerId();
         if (epoch < entry.producerEpoch()) {
-            throw new InvalidProducerEpochException("Epoch " + epoch + " of producer " + batch.producerId()
+            throw new InvalidProducerEpochException("Epoch " + epoch + " of producer " + producerId
                 + " is older than the last seen epoch " + entry.producerEpoch());
         }
         if (epoch != entry.producerEpoch()) {
             if (firstSeq != 0) {
-                throw new OutOfOrderSequenceException("Producer " + batch.producerId() + " started epoch "
+                throw new OutOfOrderSequenceException("Producer " + producerId + " started epoch "
                     + epoch + " at sequence " + firstSeq + " instead of 0");
             }
             return;
@@ -98,7 +93,7 @@ public final class ProducerStateManager {
             ? firstSeq == 0
             : firstSeq == (lastSeq == Integer.MAX_VALUE ? 0 : lastSeq + 1);
         if (!inSequence) {
-            throw new OutOfOrderSequenceException("Producer " + batch.producerId() + " epoch " + epoch
+            throw new OutOfOrderSequenceException("Producer " + producerId + " epoch " + epoch
                 + " sent sequence " + firstSeq + " after " + lastSeq);
         }
     }

@@ -16,7 +16,6 @@ import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.ApiMessage;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.record.internal.MemoryRecords;
-import org.apache.kafka.common.record.internal.MutableRecordBatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -88,8 +87,8 @@ public final class ProduceHandler {
             return;
         }
         try {
-            ProducedRecords.validate(records);
-            if (transactionalId != null || isTransactional(records)) {
+            boolean transactional = ProducedRecords.validate(records);
+            if (transactionalId != null || transactional) {
                 result.setErrorCode(Errors.TRANSACTIONAL_ID_AUTHORIZATION_FAILED.code())
                     .setErrorMessage("Transactions are not supported by this broker yet");
                 return;
@@ -110,14 +109,5 @@ public final class ProduceHandler {
             log.error("Produce to {} failed", tp, e);
             result.setErrorCode(Errors.KAFKA_STORAGE_ERROR.code()).setErrorMessage(e.getMessage());
         }
-    }
-
-    private static boolean isTransactional(MemoryRecords records) {
-        for (MutableRecordBatch batch : records.batches()) {
-            if (batch.isTransactional()) {
-                return true;
-            }
-        }
-        return false;
     }
 }

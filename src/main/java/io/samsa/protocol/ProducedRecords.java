@@ -33,13 +33,16 @@ final class ProducedRecords {
     /**
      * Throws the error the producer gets: {@link CorruptRecordException} for bytes that are not batches and
      * records, {@link InvalidRecordException} for well-formed records that break a rule.
+     *
+     * @return whether a batch is transactional, found on the same pass over the batch headers
      */
-    static void validate(MemoryRecords records) {
+    static boolean validate(MemoryRecords records) {
         if (!wellFramed(records)) {
             throw new CorruptRecordException("Record batch sizes do not match the bytes of the produce request");
         }
         ByteBuffer buffer = records.buffer();
         int nextBatchStart = buffer.position();
+        boolean transactional = false;
         for (MutableRecordBatch batch : records.batches()) {
             int batchStart = nextBatchStart;
             int batchEnd = batchStart + batch.sizeInBytes();
@@ -47,6 +50,7 @@ final class ProducedRecords {
             if (batch.magic() != RecordBatch.MAGIC_VALUE_V2) {
                 continue; // the log's append checks report this with its own error
             }
+            transactional |= batch.isTransactional();
             // Uncompressed records are checked where they lie, without an object per record (the log checks the
             // CRC). A batch the walker refuses, and every compressed one, goes through kafka-clients' reader,
             // which names the problem, unless its CRC already fails, which the log reports. The codec bits come
@@ -62,6 +66,7 @@ final class ProducedRecords {
                 validateRecords(batch);
             }
         }
+        return transactional;
     }
 
     /** Reads every record with kafka-clients' reader; throws what the producer gets for the first bad one. */
