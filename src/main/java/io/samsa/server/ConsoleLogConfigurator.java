@@ -28,6 +28,12 @@ public final class ConsoleLogConfigurator extends ContextAwareBase implements Co
             || ConsoleLogConfigurator.class.getClassLoader().getResource("logback-test.xml") != null) {
             return ExecutionStatus.INVOKE_NEXT_IF_ANY;
         }
+        configureConsole(context);
+        return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;
+    }
+
+    /** Sets up {@code context} as this class describes, whatever the system properties and class path say. */
+    public static void configureConsole(LoggerContext context) {
         ConsoleLogLayout layout = new ConsoleLogLayout();
         layout.setContext(context);
         layout.start();
@@ -46,6 +52,5 @@ public final class ConsoleLogConfigurator extends ContextAwareBase implements Co
         root.addAppender(appender);
         context.getLogger("org.apache.kafka").setLevel(Level.WARN);
         context.getLogger("io.netty").setLevel(Level.WARN);
-        return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;
     }
 }

@@ -4,6 +4,7 @@ import ch.qos.logback.classic.LoggerContext;
 import io.samsa.network.NetworkServer;
 import io.samsa.protocol.RequestDispatcher;
 import io.samsa.server.ConsoleLogConfigurator;
+import io.samsa.server.ConsoleLogProvider;
 import io.samsa.server.EmbeddedBroker;
 
 import java.io.ByteArrayInputStream;
@@ -53,8 +54,9 @@ public final class CdsTraining {
         NetworkServer.loadTransport();
         RequestDispatcher.loadApiTable();
         UUID.randomUUID();
+        new ConsoleLogProvider().getRequestedApiVersion();
         LoggerContext context = new LoggerContext();
-        new ConsoleLogConfigurator().configure(context);
+        ConsoleLogConfigurator.configureConsole(context);
         context.getLogger(CdsTraining.class).info("class-data-sharing training of the broker's {}", "console logging");
         context.stop();
     }

@@ -4,6 +4,7 @@ import io.samsa.config.ServerConfig;
 import io.samsa.network.NetworkServer;
 import io.samsa.protocol.RequestDispatcher;
 import io.samsa.server.Broker;
+import io.samsa.server.ConsoleLogProvider;
 import org.apache.kafka.common.config.ConfigException;
 import org.slf4j.LoggerFactory;
 
@@ -35,6 +36,8 @@ public final class ServerCommand {
     }
 
     private static final String NETTY_JFR = "io.netty.jfr.enabled";
+    private static final String SLF4J_PROVIDER = "slf4j.provider";
+    private static final String SLF4J_VERBOSITY = "slf4j.internal.verbosity";
 
     private ServerCommand() {
     }
@@ -74,6 +77,14 @@ public final class ServerCommand {
         // (annotation proxies, generated handlers) even when no recording runs. -Dio.netty.jfr.enabled=true keeps them.
         if (System.getProperty(NETTY_JFR) == null) {
             System.setProperty(NETTY_JFR, "false");
+        }
+        // The broker's binding, named so that SLF4J does not search the class path for one; SLF4J's note that it
+        // loads a named binding is left out (its warnings still show).
+        if (System.getProperty(SLF4J_PROVIDER) == null) {
+            System.setProperty(SLF4J_PROVIDER, ConsoleLogProvider.class.getName());
+            if (System.getProperty(SLF4J_VERBOSITY) == null) {
+                System.setProperty(SLF4J_VERBOSITY, "WARN");
+            }
         }
         LoggerFactory.getILoggerFactory();
         startDaemon("samsa-preload-protocol", () -> {

@@ -75,30 +75,56 @@ class ServerProcessTest {
 
     @Test
     void builtInLoggingPrintsTimeLevelLoggerAndMessageOnStderr(@TempDir Path dir) throws Exception {
-        // The main class path only: no logback-test.xml, so the broker's own console logging is in charge.
+        List<String> before = stderrUntilUnknownKeyWarning(dir, List.of());
+        assertThat(before.get(before.size() - 1))
+            .matches("\\d{2}:\\d{2}:\\d{2}\\.\\d{3} WARN  ServerConfig - .*no\\.such\\.setting.*");
+        // Preload threads start after logging is up, so SLF4J has no early calls to replay and warn about.
+        assertThat(before).as("stderr up to the warning").noneMatch(l -> l.startsWith("SLF4J"));
+    }
+
+    @Test
+    void explicitLogbackConfigurationFileReplacesBuiltInLogging(@TempDir Path dir) throws Exception {
+        Path config = dir.resolve("custom-logback.xml");
+        java.nio.file.Files.writeString(config, """
+            <configuration>
+              <appender name="ERR" class="ch.qos.logback.core.ConsoleAppender">
+                <target>System.err</target>
+                <encoder><pattern>custom|%level|%logger{0}|%msg%n</pattern></encoder>
+              </appender>
+              <root level="INFO"><appender-ref ref="ERR"/></root>
+            </configuration>
+            """);
+        List<String> before = stderrUntilUnknownKeyWarning(dir, List.of("-Dlogback.configurationFile=" + config));
+        assertThat(before.get(before.size() - 1)).startsWith("custom|WARN|ServerConfig|").contains("no.such.setting");
+        assertThat(before).noneMatch(l -> l.startsWith("SLF4J"));
+    }
+
+    /**
+     * Starts {@code samsa server} on the main class path only (no logback-test.xml, so the broker's own logging
+     * choice is in charge) with an unknown setting, and returns its stderr up to and including the line that
+     * warns about that setting.
+     */
+    private static List<String> stderrUntilUnknownKeyWarning(Path dir, List<String> jvmOptions) throws Exception {
         String mainClassPath = String.join(java.io.File.pathSeparator,
             List.of(System.getProperty("java.class.path").split(java.io.File.pathSeparator)).stream()
                 .filter(entry -> !entry.endsWith("test-classes")).toList());
         int port = BrokerProcess.freePort();
-        Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "-cp", mainClassPath, "io.samsa.tools.SamsaCommand", "server",
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", mainClassPath, "io.samsa.tools.SamsaCommand", "server",
             "--override", "listeners=PLAINTEXT://127.0.0.1:" + port, "--override", "log.dirs=" + dir.resolve("data"),
-            "--override", "no.such.setting=1")
-            .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            "--override", "no.such.setting=1"));
+        Process process = new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         try (var stderr = new java.io.BufferedReader(new java.io.InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8))) {
+            List<String> lines = new ArrayList<>();
             String line;
-            String warning = null;
-            List<String> before = new ArrayList<>();
             while ((line = stderr.readLine()) != null) {
+                lines.add(line);
                 if (line.contains("no.such.setting")) {
-                    warning = line;
-                    break;
+                    return lines;
                 }
-                before.add(line);
             }
-            assertThat(warning).matches("\\d{2}:\\d{2}:\\d{2}\\.\\d{3} WARN  ServerConfig - .*no\\.such\\.setting.*");
-            // Preload threads start after logging is up, so SLF4J has no early calls to replay and warn about.
-            assertThat(before).as("stderr before the warning").noneMatch(l -> l.startsWith("SLF4J"));
+            throw new AssertionError("stderr ended without a warning about no.such.setting: " + lines);
         } finally {
             process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
         }
