@@ -20,7 +20,8 @@ import org.slf4j.spi.SLF4JServiceProvider;
  * The broker's SLF4J binding: logback, set up by {@link ConsoleLogConfigurator} directly. The broker names it in
  * {@code slf4j.provider}, which spares start-up two service look-ups (SLF4J's for a binding, logback's for a
  * configurator), each of which opens every jar on the class path, and logback's own start-up bookkeeping (version
- * checks, a timed status message and the date formatter behind it): about 40 ms of the main thread's time.
+ * checks, a timed status message and the date formatter behind it): the main thread's logging set-up took 50 ms of
+ * CPU with them and 23 ms without, in a sampling profile of {@code samsa server}.
  *
  * <p>An explicit {@code -Dlogback.configurationFile}, or a {@code logback-test.xml} in a class-path directory (the
  * tests' set-up), gets logback's usual search instead.
