@@ -29,7 +29,7 @@ class ServerProcessTest {
             Clients.createTopic(broker.bootstrapServers(), "t", 1, Map.of());
             int exit = broker.stop();
             assertThat(exit).as("JVM exit after SIGTERM").isEqualTo(143);
-            await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(broker.output()).anyMatch(line -> line.contains("Samsa stopped")));
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(broker.output()).anyMatch(line -> line.contains("Samsa stopped")));
         }
         // A clean stop leaves nothing to recover.
         try (BrokerProcess again = BrokerProcess.start(dir, port)) {

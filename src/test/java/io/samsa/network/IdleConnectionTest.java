@@ -22,6 +22,11 @@ import static org.awaitility.Awaitility.await;
 /** connections.max.idle.ms: a connection with no traffic is closed by the broker; a busy one is not. */
 class IdleConnectionTest {
     private static final long IDLE_MS = 300;
+    /**
+     * The close must not come early; how late it may come is only a sanity bound, far below Kafka's default of ten
+     * minutes, since a loaded 2-core machine can delay the idle timer and the test's own thread by seconds.
+     */
+    private static final long MUCH_LONGER_THAN_IDLE_MS = 20_000;
     private static EmbeddedBroker broker;
 
     @BeforeAll
@@ -38,9 +43,9 @@ class IdleConnectionTest {
     void silentConnectionIsClosedAfterTheIdleTime() throws Exception {
         try (RawConnection connection = RawConnection.open(broker.port())) {
             long start = System.nanoTime();
-            assertThat(connection.closedByPeerWithin(Duration.ofSeconds(5))).isTrue();
+            assertThat(connection.closedByPeerWithin(Duration.ofSeconds(30))).isTrue();
             long elapsedMs = (System.nanoTime() - start) / 1_000_000;
-            assertThat(elapsedMs).isBetween(IDLE_MS - 50, IDLE_MS + 1500);
+            assertThat(elapsedMs).isBetween(IDLE_MS - 50, MUCH_LONGER_THAN_IDLE_MS);
         }
     }
 
@@ -49,8 +54,8 @@ class IdleConnectionTest {
         try (RawConnection connection = RawConnection.open(broker.port())) {
             connection.roundTrip(new ApiVersionsRequest.Builder().build((short) 3), 1);
             long start = System.nanoTime();
-            assertThat(connection.closedByPeerWithin(Duration.ofSeconds(5))).isTrue();
-            assertThat((System.nanoTime() - start) / 1_000_000).isBetween(IDLE_MS - 50, IDLE_MS + 1500);
+            assertThat(connection.closedByPeerWithin(Duration.ofSeconds(30))).isTrue();
+            assertThat((System.nanoTime() - start) / 1_000_000).isBetween(IDLE_MS - 50, MUCH_LONGER_THAN_IDLE_MS);
         }
     }
 

@@ -240,7 +240,8 @@ class ConsoleToolsTest {
         ToolRun earliest = consume("--bootstrap-server", bootstrap, "--topic", "quiet", "--partition", "0", "--from-beginning",
             "--timeout-ms", "1500", "--property", "line.separator=;");
 
-        assertThat(System.nanoTime() - start).isLessThan(Duration.ofSeconds(10).toNanos());
+        // --timeout-ms ends each consumer; without it they would wait forever. How fast is bench/tool-startup.sh's concern.
+        assertThat(System.nanoTime() - start).isLessThan(Duration.ofSeconds(60).toNanos());
         assertThat(latest).isEqualTo(new ToolRun(0, "", "Processed a total of 0 messages\n"));
         assertThat(earliest).isEqualTo(new ToolRun(0, "old;", "Processed a total of 1 messages\n"));
     }

