@@ -49,6 +49,7 @@ public final class ServerConfig extends AbstractConfig {
     public static final String FETCH_MAX_BYTES = "fetch.max.bytes";
     public static final String MAX_INCREMENTAL_FETCH_SESSION_CACHE_SLOTS = "max.incremental.fetch.session.cache.slots";
     public static final String PRODUCER_ID_EXPIRATION_MS = "producer.id.expiration.ms";
+    public static final String PRODUCER_ID_EXPIRATION_CHECK_INTERVAL_MS = "producer.id.expiration.check.interval.ms";
     public static final String CLUSTER_ID = "cluster.id";
 
     /** Broker keys whose value is the default of a topic-level config (Kafka's synonyms, most specific first). */
@@ -79,7 +80,8 @@ public final class ServerConfig extends AbstractConfig {
         .define(LOG_FLUSH_SCHEDULER_INTERVAL_MS, Type.LONG, Long.MAX_VALUE, Range.atLeast(1), Importance.LOW, "How often logs are checked for a time-based flush.")
         .define(FETCH_MAX_BYTES, Type.INT, 57671680, Range.atLeast(1024), Importance.MEDIUM, "Largest fetch response.")
         .define(MAX_INCREMENTAL_FETCH_SESSION_CACHE_SLOTS, Type.INT, 1000, Range.atLeast(0), Importance.MEDIUM, "Incremental fetch sessions kept.")
-        .define(PRODUCER_ID_EXPIRATION_MS, Type.INT, 86400000, Range.atLeast(1), Importance.LOW, "Idle producer ids are forgotten after this long.")
+        .define(PRODUCER_ID_EXPIRATION_MS, Type.INT, 86400000, Range.atLeast(1), Importance.LOW, "A partition forgets a producer whose newest batch's timestamp is this much older than now.")
+        .define(PRODUCER_ID_EXPIRATION_CHECK_INTERVAL_MS, Type.INT, 600000, Range.atLeast(1), Importance.LOW, "How often idle producer ids are looked for.")
         .define(CLUSTER_ID, Type.STRING, null, Importance.LOW, "Cluster id for a new data directory (generated when absent).")
         // Broker-wide defaults of topic configs.
         .define("log.segment.bytes", Type.INT, 1073741824, Range.atLeast(1024 * 1024), Importance.HIGH, "Segment size.")

@@ -10,7 +10,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.regex.Pattern;
 
 /**
  * The consumer-protocol (KIP-848) state of a group: its members, the group epoch (bumped whenever
@@ -49,8 +48,22 @@ final class ConsumerGroup {
         return "Stable";
     }
 
-    /** The existing topics a member subscribes to, by name or by its regular expression. */
-    Set<String> subscribedTopicNames(ConsumerMember member, TopicCatalog catalog) {
+    /** The regular expressions the members subscribe with. */
+    Set<String> subscribedRegexes() {
+        Set<String> regexes = new HashSet<>();
+        for (ConsumerMember m : members.values()) {
+            if (m.subscribedTopicRegex != null && !m.subscribedTopicRegex.isEmpty()) {
+                regexes.add(m.subscribedTopicRegex);
+            }
+        }
+        return regexes;
+    }
+
+    /**
+     * The existing topics a member subscribes to, by name or by its regular expression (already resolved,
+     * outside the group's lock, in {@code regexTopics}).
+     */
+    Set<String> subscribedTopicNames(ConsumerMember member, TopicCatalog catalog, TopicRegexResolver.View regexTopics) {
         Set<String> names = new TreeSet<>();
         for (String name : member.subscribedTopicNames) {
             if (catalog.byName(name) != null) {
@@ -58,9 +71,8 @@ final class ConsumerGroup {
             }
         }
         if (member.subscribedTopicRegex != null && !member.subscribedTopicRegex.isEmpty()) {
-            Pattern pattern = Pattern.compile(member.subscribedTopicRegex);
-            for (String name : catalog.names()) {
-                if (!name.startsWith("__") && pattern.matcher(name).matches()) {
+            for (String name : regexTopics.topics(member.subscribedTopicRegex)) {
+                if (catalog.byName(name) != null) {
                     names.add(name);
                 }
             }
@@ -69,10 +81,10 @@ final class ConsumerGroup {
     }
 
     /** The subscribed topics of all members now; bumps the group epoch when they changed. */
-    void refreshSubscribedTopics(TopicCatalog catalog) {
+    void refreshSubscribedTopics(TopicCatalog catalog, TopicRegexResolver.View regexTopics) {
         Map<String, TopicCatalog.Topic> now = new TreeMap<>();
         for (ConsumerMember m : members.values()) {
-            for (String name : subscribedTopicNames(m, catalog)) {
+            for (String name : subscribedTopicNames(m, catalog, regexTopics)) {
                 now.put(name, catalog.byName(name));
             }
         }
@@ -83,13 +95,13 @@ final class ConsumerGroup {
     }
 
     /** Recomputes the target assignment when the group epoch moved past it. */
-    void maybeComputeTargetAssignment(TopicCatalog catalog, ServerAssignor assignor) {
+    void maybeComputeTargetAssignment(TopicCatalog catalog, ServerAssignor assignor, TopicRegexResolver.View regexTopics) {
         if (groupEpoch <= assignmentEpoch && targetAssignment.keySet().equals(members.keySet())) {
             return;
         }
         Map<String, Set<String>> subscriptions = new HashMap<>();
         for (ConsumerMember m : members.values()) {
-            Set<String> names = subscribedTopicNames(m, catalog);
+            Set<String> names = subscribedTopicNames(m, catalog, regexTopics);
             names.retainAll(subscribedTopics.keySet());
             subscriptions.put(m.memberId, names);
         }

@@ -24,7 +24,9 @@ import java.util.TreeSet;
  * stop heartbeating for the session timeout are removed, as are members that do not revoke partitions
  * within their rebalance timeout.
  *
- * <p>Callers hold the group's lock; the timers take it themselves.
+ * <p>Regular-expression subscriptions are matched against the topic names by {@link TopicRegexResolver}
+ * before a heartbeat takes the group's lock, never while holding it. Callers hold the group's lock for the
+ * other operations; the timers take it themselves.
  */
 final class ConsumerGroupProtocol {
     private static final Logger log = LoggerFactory.getLogger(ConsumerGroupProtocol.class);
@@ -35,6 +37,7 @@ final class ConsumerGroupProtocol {
     private final GroupTimers timers;
     private final GroupRegistry groups;
     private final GroupLog groupLog;
+    private final TopicRegexResolver regexResolver = new TopicRegexResolver();
 
     ConsumerGroupProtocol(GroupConfig config, GroupTimers timers, GroupRegistry groups, GroupLog groupLog) {
         this.config = config;
@@ -54,36 +57,57 @@ final class ConsumerGroupProtocol {
         if (invalid != null) {
             return invalid;
         }
-        ClassicGroup group = groups.lock(request.groupId(), request.memberEpoch() == 0);
-        if (group == null) {
-            // No such group (after a restart, say): the member must join again.
-            return error(Errors.UNKNOWN_MEMBER_ID, "Member " + request.memberId() + " is not a member of group "
-                + request.groupId() + ".");
-        }
-        try {
-            if (group.consumerGroup() == null) {
-                if (!group.is(GroupState.EMPTY) || group.hasPendingJoinMembers()) {
-                    return error(Errors.GROUP_ID_NOT_FOUND, "Group " + request.groupId() + " is not a consumer group.");
-                }
-                if (request.memberEpoch() != 0) {
-                    return error(Errors.UNKNOWN_MEMBER_ID, "Member " + request.memberId() + " is not a member of group "
-                        + request.groupId() + ".");
-                }
-                group.setConsumerGroup(new ConsumerGroup());
+        // Regexes are matched against the topic names here, before the group's lock is taken; under the lock
+        // only finished results are read. Should the group hold a regex not resolved yet (another member
+        // subscribed with it meanwhile), the lock is let go, that regex resolved, and the group locked again.
+        TopicRegexResolver.View regexTopics = regexResolver.view(catalog);
+        Set<String> toResolve = request.subscribedTopicRegex() == null || request.subscribedTopicRegex().isEmpty()
+            ? Set.of() : Set.of(request.subscribedTopicRegex());
+        while (true) {
+            regexTopics.resolve(toResolve);
+            ClassicGroup group = groups.lock(request.groupId(), request.memberEpoch() == 0);
+            if (group == null) {
+                // No such group (after a restart, say): the member must join again.
+                return error(Errors.UNKNOWN_MEMBER_ID, "Member " + request.memberId() + " is not a member of group "
+                    + request.groupId() + ".");
             }
-            int epochBefore = group.consumerGroup().groupEpoch;
-            ConsumerGroupHeartbeatResponseData response = heartbeat(group, request, clientId, clientHost, catalog);
-            if (group.consumerGroup().groupEpoch != epochBefore) {
-                Errors error = groupLog.append(group.groupId(), List.of(
-                    GroupRecords.consumerGroupMetadata(group.groupId(), group.consumerGroup().groupEpoch)));
-                if (error != Errors.NONE) {
-                    log.warn("Cannot store the epoch of consumer group {}: {}", group.groupId(), error);
+            try {
+                toResolve = group.consumerGroup() == null ? Set.of()
+                    : regexTopics.unresolved(group.consumerGroup().subscribedRegexes());
+                if (toResolve.isEmpty()) {
+                    return heartbeatLocked(group, request, clientId, clientHost, catalog, regexTopics);
                 }
+            } finally {
+                group.lock.unlock();
             }
-            return response;
-        } finally {
-            group.lock.unlock();
         }
+    }
+
+    /** A validated heartbeat, the group locked and every regex it needs resolved. */
+    private ConsumerGroupHeartbeatResponseData heartbeatLocked(ClassicGroup group, ConsumerGroupHeartbeatRequestData request,
+                                                               String clientId, String clientHost, TopicCatalog catalog,
+                                                               TopicRegexResolver.View regexTopics) {
+        if (group.consumerGroup() == null) {
+            if (!group.is(GroupState.EMPTY) || group.hasPendingJoinMembers()) {
+                return error(Errors.GROUP_ID_NOT_FOUND, "Group " + request.groupId() + " is not a consumer group.");
+            }
+            if (request.memberEpoch() != 0) {
+                return error(Errors.UNKNOWN_MEMBER_ID, "Member " + request.memberId() + " is not a member of group "
+                    + request.groupId() + ".");
+            }
+            group.setConsumerGroup(new ConsumerGroup());
+        }
+        int epochBefore = group.consumerGroup().groupEpoch;
+        ConsumerGroupHeartbeatResponseData response = heartbeat(group, request, clientId, clientHost, catalog,
+            regexTopics);
+        if (group.consumerGroup().groupEpoch != epochBefore) {
+            Errors error = groupLog.append(group.groupId(), List.of(
+                GroupRecords.consumerGroupMetadata(group.groupId(), group.consumerGroup().groupEpoch)));
+            if (error != Errors.NONE) {
+                log.warn("Cannot store the epoch of consumer group {}: {}", group.groupId(), error);
+            }
+        }
+        return response;
     }
 
     /** Fills in a ConsumerGroupDescribe result for one group. */
@@ -169,11 +193,10 @@ final class ConsumerGroupProtocol {
                 + "Supported assignors: " + String.join(", ", assignors) + ".");
         }
         if (request.subscribedTopicRegex() != null && !request.subscribedTopicRegex().isEmpty()) {
-            try {
-                java.util.regex.Pattern.compile(request.subscribedTopicRegex());
-            } catch (java.util.regex.PatternSyntaxException e) {
+            String syntaxError = TopicRegexResolver.syntaxError(request.subscribedTopicRegex());
+            if (syntaxError != null) {
                 return error(Errors.INVALID_REGULAR_EXPRESSION, "SubscribedTopicRegex `" + request.subscribedTopicRegex()
-                    + "` is not a valid regular expression: " + e.getDescription() + ".");
+                    + "` is not a valid regular expression: " + syntaxError + ".");
             }
         }
         return null;
@@ -181,7 +204,8 @@ final class ConsumerGroupProtocol {
 
     /** Handles a validated heartbeat on a group that uses (or now starts using) the consumer protocol. */
     private ConsumerGroupHeartbeatResponseData heartbeat(ClassicGroup holder, ConsumerGroupHeartbeatRequestData request,
-                                                 String clientId, String clientHost, TopicCatalog catalog) {
+                                                 String clientId, String clientHost, TopicCatalog catalog,
+                                                 TopicRegexResolver.View regexTopics) {
         ConsumerGroup group = holder.consumerGroup();
         int epoch = request.memberEpoch();
         String memberId = request.memberId() == null || request.memberId().isEmpty()
@@ -230,8 +254,8 @@ final class ConsumerGroupProtocol {
         if (bump) {
             group.groupEpoch++;
         }
-        group.refreshSubscribedTopics(catalog);
-        group.maybeComputeTargetAssignment(catalog, selectAssignor(group));
+        group.refreshSubscribedTopics(catalog, regexTopics);
+        group.maybeComputeTargetAssignment(catalog, selectAssignor(group), regexTopics);
         group.reconcile(member, owned(request));
         scheduleSession(holder, member.memberId);
         if (member.state == ConsumerMember.State.UNREVOKED_PARTITIONS) {

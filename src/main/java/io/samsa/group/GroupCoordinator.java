@@ -28,6 +28,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -55,6 +57,9 @@ public final class GroupCoordinator implements AutoCloseable {
     /** What DescribeGroups reports as authorized without an authorizer: READ, DELETE and DESCRIBE on a group. */
     private static final int GROUP_OPERATIONS = (1 << 3) | (1 << 6) | (1 << 8);
     private static final int AUTHORIZED_OPERATIONS_OMITTED = Integer.MIN_VALUE;
+    /** The pause after a failed load, doubled after each further failure up to the maximum. */
+    static final long FIRST_LOAD_RETRY_MS = 100;
+    static final long MAX_LOAD_RETRY_MS = 10_000;
 
     private final GroupConfig config;
     private final GroupLog groupLog;
@@ -64,6 +69,8 @@ public final class GroupCoordinator implements AutoCloseable {
     private final ConsumerGroupProtocol consumerProtocol;
     private final GroupRegistry groups;
     private volatile boolean loaded;
+    /** Released by {@link #close()}: ends the wait between load attempts. */
+    private final CountDownLatch closing = new CountDownLatch(1);
 
     GroupCoordinator(GroupConfig config, GroupLog groupLog, Time time) {
         this.config = config;
@@ -94,14 +101,22 @@ public final class GroupCoordinator implements AutoCloseable {
 
     /**
      * Replays every stored group and offset record into memory, then arms the session timers of loaded
-     * members, and from then on serves requests. Called once, at start-up, off the network threads.
+     * members, and from then on serves requests. Called once, at start-up, off the network threads; returns
+     * when the groups are loaded or the coordinator was closed.
+     *
+     * <p>A replay that fails is retried with a growing pause (an ERROR line each time) rather than given up:
+     * serving with the groups half loaded would answer OffsetFetch with no offsets and consumers would
+     * restart from their reset policy. Until a replay succeeds every group request but Heartbeat gets
+     * COORDINATOR_LOAD_IN_PROGRESS, which clients retry.
      */
     public void load() {
         long start = time.milliseconds();
-        try {
-            groupLog.load(groups::replay);
-        } catch (RuntimeException e) {
-            log.error("Loading consumer groups failed; groups not yet loaded start empty", e);
+        long pauseMs = FIRST_LOAD_RETRY_MS;
+        for (int attempt = 1; !replayStoredRecords(attempt, pauseMs); attempt++) {
+            if (awaitClose(pauseMs)) {
+                return;
+            }
+            pauseMs = Math.min(pauseMs * 2, MAX_LOAD_RETRY_MS);
         }
         for (ClassicGroup group : groups.all()) {
             group.lock.lock();
@@ -115,6 +130,30 @@ public final class GroupCoordinator implements AutoCloseable {
         }
         loaded = true;
         log.info("Loaded {} consumer group(s) in {} ms", groups.size(), time.milliseconds() - start);
+    }
+
+    /** One replay of the stored records; false (logged, partial state dropped) when it failed. */
+    private boolean replayStoredRecords(int attempt, long retryInMs) {
+        try {
+            groupLog.load(groups::replay);
+            return true;
+        } catch (RuntimeException e) {
+            // What was replayed before the failure is dropped: the next attempt replays from the start.
+            groups.clear();
+            log.error("Loading consumer groups failed (attempt {}); group requests get COORDINATOR_LOAD_IN_PROGRESS "
+                + "until a retry succeeds, the next in {} ms", attempt, retryInMs, e);
+            return false;
+        }
+    }
+
+    /** Waits up to {@code ms} for {@link #close()}; true when it came. */
+    private boolean awaitClose(long ms) {
+        try {
+            return closing.await(ms, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return true;
+        }
     }
 
     // ---- membership
@@ -358,6 +397,10 @@ public final class GroupCoordinator implements AutoCloseable {
      * epoch are current, else UNKNOWN_MEMBER_ID or STALE_MEMBER_EPOCH as in Kafka.
      */
     public Errors validateOffsetFetch(String groupId, String memberId, int memberEpoch) {
+        if (!loaded) {
+            // The groups are being replayed (unlocked): nothing may look at them yet.
+            return Errors.COORDINATOR_LOAD_IN_PROGRESS;
+        }
         return consumerProtocol.validateOffsetFetch(groupId, memberId, memberEpoch);
     }
 
@@ -684,9 +727,10 @@ public final class GroupCoordinator implements AutoCloseable {
         return result;
     }
 
-    /** Stops the timers; parked JoinGroup and SyncGroup requests are answered NOT_COORDINATOR. */
+    /** Stops loading (if it is still retrying) and the timers; parked JoinGroup and SyncGroup requests are answered NOT_COORDINATOR. */
     @Override
     public void close() {
+        closing.countDown();
         timers.close();
         for (ClassicGroup group : groups.all()) {
             group.lock.lock();

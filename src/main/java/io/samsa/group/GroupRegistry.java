@@ -54,6 +54,11 @@ final class GroupRegistry {
         return groups.values();
     }
 
+    /** Forgets every group: a load that failed half-way starts again from nothing. Only before serving. */
+    void clear() {
+        groups.clear();
+    }
+
     int size() {
         return groups.size();
     }

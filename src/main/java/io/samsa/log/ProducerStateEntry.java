@@ -39,6 +39,14 @@ public record ProducerStateEntry(long producerId, short producerEpoch, List<Batc
         return batches.isEmpty() ? RecordBatch.NO_SEQUENCE : batches.get(batches.size() - 1).lastSeq();
     }
 
+    /**
+     * The max timestamp of the newest batch, or {@link RecordBatch#NO_TIMESTAMP} when none is known: what
+     * Kafka measures a producer's idleness from ({@code producer.id.expiration.ms}).
+     */
+    public long lastTimestamp() {
+        return batches.isEmpty() ? RecordBatch.NO_TIMESTAMP : batches.get(batches.size() - 1).timestamp();
+    }
+
     /** The stored batch with this epoch and sequence range, if a batch carrying them is a retry; else null. */
     BatchMetadata findDuplicate(short epoch, int firstSeq, int lastSeq) {
         if (epoch != producerEpoch) {

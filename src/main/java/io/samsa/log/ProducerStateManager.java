@@ -32,8 +32,17 @@ import org.apache.kafka.common.utils.Utils;
  * batch count (int8) and per batch firstSeq, lastSeq (int32), firstOffset, lastOffset, timestamp
  * (int64); then a CRC-32C (int32) of everything before it.
  *
- * <p>Thread-safety: mutations happen under the owning log's lock; lookups are safe from any
- * thread because entries are immutable values in a concurrent map.
+ * <p>A producer that has written nothing for {@code producer.id.expiration.ms} (measured from its
+ * newest batch's max timestamp, as Kafka does) is forgotten by {@link #removeExpiredProducers}, which the
+ * broker runs every {@code producer.id.expiration.check.interval.ms} and once when it opens the log, so the
+ * state does not grow with every producer that ever wrote. A forgotten producer that comes back is treated as
+ * one never seen: Kafka 4.x accepts its next batch at any sequence. (Samsa has no transactions yet, so there
+ * is no ongoing transaction that would keep a producer, as there is in Kafka.)
+ *
+ * <p>Thread-safety: appends and replays mutate under the owning log's lock; lookups are safe from any
+ * thread because entries are immutable values in a concurrent map. Expiry runs without the log's lock: it
+ * removes an entry only if it is still the one it judged idle, so an append racing with it either finds the
+ * entry gone (and starts a new one) or puts a newer entry that expiry leaves alone.
  */
 public final class ProducerStateManager {
 
@@ -115,6 +124,26 @@ public final class ProducerStateManager {
         if (end > mapEndOffset) {
             mapEndOffset = end;
         }
+    }
+
+    /**
+     * Forgets the producers whose newest batch is at least {@code expirationMs} older than {@code nowMs}.
+     *
+     * @return how many were forgotten
+     */
+    public int removeExpiredProducers(long nowMs, long expirationMs) {
+        int removed = 0;
+        for (Map.Entry<Long, ProducerStateEntry> e : producers.entrySet()) {
+            if (isExpired(e.getValue(), nowMs, expirationMs) && producers.remove(e.getKey(), e.getValue())) {
+                removed++;
+            }
+        }
+        return removed;
+    }
+
+    /** Kafka's test: idle since the newest batch's timestamp for at least the expiration time. */
+    static boolean isExpired(ProducerStateEntry entry, long nowMs, long expirationMs) {
+        return nowMs - entry.lastTimestamp() >= expirationMs;
     }
 
     /** Drops all state, before a full replay. */

@@ -142,6 +142,29 @@ public final class PartitionManager implements MetadataStore.Listener, AutoClose
         }
     }
 
+    /**
+     * Forgets, in every hosted partition, the idempotent producers idle for {@code producer.id.expiration.ms}
+     * (Kafka's rule, {@link io.samsa.log.ProducerStateManager#removeExpiredProducers}). Run by the broker's
+     * scheduler every {@code producer.id.expiration.check.interval.ms}.
+     */
+    public void expireIdleProducers() {
+        for (Partition partition : partitions.values()) {
+            try {
+                expireIdleProducers(partition.topicPartition(), partition.log());
+            } catch (RuntimeException e) {
+                log.error("Producer expiration failed for {}", partition.topicPartition(), e);
+            }
+        }
+    }
+
+    private void expireIdleProducers(TopicPartition tp, Log partitionLog) {
+        int removed = partitionLog.producerState().removeExpiredProducers(time.milliseconds(),
+            staticConfig.getInt(ServerConfig.PRODUCER_ID_EXPIRATION_MS));
+        if (removed > 0) {
+            log.debug("Forgot {} idle producer(s) of {}", removed, tp);
+        }
+    }
+
     public void runFlush() {
         for (Partition partition : partitions.values()) {
             try {
@@ -178,6 +201,8 @@ public final class PartitionManager implements MetadataStore.Listener, AutoClose
         Path dir = existingDirs.getOrDefault(tp, chooseLogDir().resolve(tp.topic() + "-" + tp.partition()));
         try {
             Log partitionLog = Log.open(dir, tp, config, time, scheduler);
+            // As Kafka skips them when it loads a snapshot: producers that expired while the broker was down.
+            expireIdleProducers(tp, partitionLog);
             return new Partition(tp, topicId, partitionLog, leaderEpoch);
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot open the log of " + tp + " in " + dir, e);

@@ -85,6 +85,8 @@ public final class Broker implements AutoCloseable {
             config.getLong(ServerConfig.LOG_RETENTION_CHECK_INTERVAL_MS));
         scheduler.schedulePeriodically("log-flush", partitions::runFlush,
             Math.min(config.getLong(ServerConfig.LOG_FLUSH_SCHEDULER_INTERVAL_MS), 1000L));
+        scheduler.schedulePeriodically("producer-id-expiration", partitions::expireIdleProducers,
+            config.getInt(ServerConfig.PRODUCER_ID_EXPIRATION_CHECK_INTERVAL_MS));
         scheduler.schedulePeriodically("offsets-retention", groups::expireOffsets,
             config.getLong("offsets.retention.check.interval.ms"));
         return this;

@@ -6,12 +6,20 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
 
-/** A {@link GroupLog} in a list, for unit tests; it can be told to fail appends. */
+/** A {@link GroupLog} in a list, for unit tests; it can be told to fail appends and loads. */
 final class MemoryGroupLog implements GroupLog {
     final List<GroupRecords.Entry> entries = new ArrayList<>();
     private volatile Errors failWith = Errors.NONE;
+    private volatile boolean failLoads;
+    final AtomicInteger loadAttempts = new AtomicInteger();
+
+    /** While set, a load replays the first half of the records and then throws, as a read error would. */
+    void failLoads(boolean fail) {
+        failLoads = fail;
+    }
 
     void failAppendsWith(Errors error) {
         failWith = error;
@@ -33,7 +41,12 @@ final class MemoryGroupLog implements GroupLog {
 
     @Override
     public synchronized void load(BiConsumer<ByteBuffer, ByteBuffer> replay) {
-        for (GroupRecords.Entry e : entries) {
+        loadAttempts.incrementAndGet();
+        for (int i = 0; i < entries.size(); i++) {
+            if (failLoads && i >= entries.size() / 2) {
+                throw new IllegalStateException("simulated read failure of the offsets topic");
+            }
+            GroupRecords.Entry e = entries.get(i);
             replay.accept(ByteBuffer.wrap(e.key()), e.value() == null ? null : ByteBuffer.wrap(e.value()));
         }
     }

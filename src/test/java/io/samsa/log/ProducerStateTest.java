@@ -194,4 +194,49 @@ class ProducerStateTest {
         assertThat(recovered.appendAsLeader(idempotent(PID, (short) 0, 1, NOW, 1), 0).firstOffset()).isEqualTo(1);
         assertThat(recovered.appendAsLeader(idempotent(PID, (short) 0, 5, NOW, 1), 0).firstOffset()).isEqualTo(5);
     }
+
+    private static final long EXPIRATION_MS = 86_400_000L;
+
+    @Test
+    void idleProducerIsForgottenAfterTheExpirationTimeAndARecentOneIsKept() {
+        log.appendAsLeader(idempotent(PID, (short) 0, 0, NOW, 3), 0);
+        time.advance(EXPIRATION_MS - 60_000);
+        log.appendAsLeader(idempotent(PID + 1, (short) 0, 0, time.milliseconds(), 1), 0);
+        time.advance(59_999);
+
+        assertThat(log.producerState().removeExpiredProducers(time.milliseconds(), EXPIRATION_MS))
+            .as("one millisecond short of the expiration time").isZero();
+
+        time.advance(1);
+        int removed = log.producerState().removeExpiredProducers(time.milliseconds(), EXPIRATION_MS);
+
+        assertThat(removed).isEqualTo(1);
+        assertThat(log.producerState().entry(PID)).isEmpty();
+        assertThat(log.producerState().entry(PID + 1)).isPresent();
+    }
+
+    @Test
+    void idlenessIsMeasuredFromTheNewestBatchTimestampNotFromTheAppend() {
+        // A batch whose CreateTime is a day old is idle from the start, as in Kafka.
+        log.appendAsLeader(idempotent(PID, (short) 0, 0, NOW - EXPIRATION_MS, 1), 0);
+
+        assertThat(log.producerState().removeExpiredProducers(time.milliseconds(), EXPIRATION_MS)).isEqualTo(1);
+    }
+
+    @Test
+    void aForgottenProducerIsAcceptedAtAnySequenceAsKafkaDoesForAProducerWithoutState() {
+        log.appendAsLeader(idempotent(PID, (short) 0, 0, NOW, 3), 0);
+        time.advance(EXPIRATION_MS);
+        log.producerState().removeExpiredProducers(time.milliseconds(), EXPIRATION_MS);
+
+        // Kafka 4.x no longer answers UNKNOWN_PRODUCER_ID: without state it accepts any sequence and starts over.
+        LogAppendInfo after = log.appendAsLeader(idempotent(PID, (short) 0, 7, time.milliseconds(), 2), 0);
+
+        assertThat(after.duplicate()).isFalse();
+        assertThat(after.firstOffset()).isEqualTo(3);
+        assertThat(log.producerState().entry(PID)).hasValueSatisfying(e -> assertThat(e.lastSeq()).isEqualTo(8));
+        assertThatThrownBy(() -> log.appendAsLeader(idempotent(PID, (short) 0, 3, time.milliseconds(), 1), 0))
+            .as("from then on its sequence is checked again")
+            .isInstanceOf(OutOfOrderSequenceException.class);
+    }
 }
