@@ -1,5 +1,6 @@
 package io.samsa.protocol;
 
+import io.samsa.log.DiskFailure;
 import io.samsa.log.EpochEndOffset;
 import io.samsa.log.LogReadInfo;
 import io.samsa.metadata.Controller;
@@ -207,8 +208,9 @@ public final class FetchHandler {
         } catch (ApiException e) {
             data.setErrorCode(Errors.forException(e).code());
         } catch (RuntimeException e) {
-            log.error("Fetch from {} at {} failed", partition.topicPartition(), cached.fetchOffset, e);
-            data.setErrorCode(Errors.KAFKA_STORAGE_ERROR.code());
+            Errors error = DiskFailure.errorFor(e);
+            log.error("Fetch from {} at {} failed ({})", partition.topicPartition(), cached.fetchOffset, error, e);
+            data.setErrorCode(error.code());
         }
         return data;
     }

@@ -1,5 +1,6 @@
 package io.samsa.protocol;
 
+import io.samsa.log.DiskFailure;
 import io.samsa.log.LogAppendInfo;
 import io.samsa.metadata.Controller;
 import io.samsa.metadata.TopicImage;
@@ -20,6 +21,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 
 /**
  * Produce: appends each partition's batch to its log and reports the assigned offsets. With one replica,
@@ -27,6 +29,9 @@ import java.util.concurrent.CompletableFuture;
  */
 public final class ProduceHandler {
     private static final Logger log = LoggerFactory.getLogger(ProduceHandler.class);
+
+    /** Lets a test make an append fail the way a bug would; null outside such tests. */
+    static volatile Consumer<TopicPartition> appendFault;
 
     private final Controller controller;
     private final PartitionManager partitions;
@@ -87,6 +92,10 @@ public final class ProduceHandler {
             return;
         }
         try {
+            Consumer<TopicPartition> fault = appendFault;
+            if (fault != null) {
+                fault.accept(tp);
+            }
             boolean transactional = ProducedRecords.validate(records);
             if (transactionalId != null || transactional) {
                 result.setErrorCode(Errors.TRANSACTIONAL_ID_AUTHORIZATION_FAILED.code())
@@ -106,8 +115,9 @@ public final class ProduceHandler {
             result.setErrorCode(error.code()).setErrorMessage(e.getMessage())
                 .setLogStartOffset(partition.logStartOffset());
         } catch (RuntimeException e) {
-            log.error("Produce to {} failed", tp, e);
-            result.setErrorCode(Errors.KAFKA_STORAGE_ERROR.code()).setErrorMessage(e.getMessage());
+            Errors error = DiskFailure.errorFor(e);
+            log.error("Produce to {} failed ({})", tp, error, e);
+            result.setErrorCode(error.code()).setErrorMessage(e.getMessage());
         }
     }
 }
