@@ -1,6 +1,8 @@
 package io.samsa.network;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.timeout.IdleStateEvent;
@@ -124,6 +126,10 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         while (!inFlight.isEmpty() && inFlight.peekFirst().done) {
             Slot head = inFlight.pollFirst();
             if (head.response != null && ctx.channel().isActive()) {
+                if (head.response.closesConnection()) {
+                    closeAfterWrites(head.response.closeReason());
+                    return;
+                }
                 if (!write(head.response)) {
                     return;
                 }
@@ -180,6 +186,17 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
             ctx.write(part, ctx.voidPromise());
         }
         return true;
+    }
+
+    /**
+     * Closes the connection because a handler answered so (a failed Produce with acks=0), with one INFO line, once
+     * the responses to earlier requests have left; later frames and responses of this connection are dropped.
+     */
+    private void closeAfterWrites(String reason) {
+        closing = true;
+        log.info("Closing connection from {}: {}", remote, reason);
+        ctx.channel().config().setAutoRead(false);
+        ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
     }
 
     /**

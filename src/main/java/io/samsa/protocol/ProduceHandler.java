@@ -20,6 +20,7 @@ import org.apache.kafka.common.record.internal.MemoryRecords;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.StringJoiner;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
@@ -76,9 +77,30 @@ public final class ProduceHandler {
             response.responses().add(topicResponse);
         }
         if (acks == 0) {
-            return CompletableFuture.completedFuture(null);
+            return answerWithoutResponse(context, response);
         }
         return CompletableFuture.completedFuture(response);
+    }
+
+    /**
+     * acks=0 gets no response; but when a partition failed, the connection closes, as in Kafka, so that the client
+     * learns of it and refreshes its metadata instead of producing into the void.
+     */
+    private static CompletableFuture<ApiMessage> answerWithoutResponse(RequestContext context, ProduceResponseData response) {
+        StringJoiner failed = new StringJoiner(", ");
+        for (TopicProduceResponse topic : response.responses()) {
+            for (PartitionProduceResponse partition : topic.partitionResponses()) {
+                if (partition.errorCode() != Errors.NONE.code()) {
+                    String name = topic.name() == null || topic.name().isEmpty() ? topic.topicId().toString() : topic.name();
+                    failed.add(name + "-" + partition.index() + " " + Errors.forCode(partition.errorCode()));
+                }
+            }
+        }
+        if (failed.length() == 0) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return CompletableFuture.failedFuture(new CloseConnection("produce with acks=0 failed (correlation id "
+            + context.header().correlationId() + ", client id " + context.clientId() + "): " + failed));
     }
 
     private void append(TopicPartition tp, MemoryRecords records, String transactionalId, PartitionProduceResponse result) {

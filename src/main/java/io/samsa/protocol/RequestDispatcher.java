@@ -71,8 +71,9 @@ public final class RequestDispatcher {
     }
 
     /**
-     * Decodes and handles one frame. Returns a future of the response, or {@code null} for a request that
-     * gets no response. Throws {@link MalformedRequestException} when the frame cannot be answered.
+     * Decodes and handles one frame. Returns a future of the response (which may be to close the connection), or of
+     * {@code null} for a request that gets no response. Throws {@link MalformedRequestException} when the frame cannot
+     * be answered.
      */
     public CompletableFuture<Response> dispatch(ByteBuffer frame, String listenerName, InetSocketAddress client) {
         RequestHeader header = parseHeader(frame);
@@ -116,6 +117,9 @@ public final class RequestDispatcher {
             if (failure != null) {
                 Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
                     ? failure.getCause() : failure;
+                if (cause instanceof CloseConnection close) {
+                    return Response.closeConnection(header.correlationId(), close.getMessage());
+                }
                 log.error("Unexpected error handling {} v{} from {} ({})", api, version, client, header.clientId(), cause);
                 body = request.getErrorResponse(0, cause).data();
             }
