@@ -16,6 +16,8 @@ import org.slf4j.LoggerFactory;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.EnumMap;
+import java.util.EnumSet;
+import java.util.Set;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
@@ -28,6 +30,12 @@ public final class RequestDispatcher {
 
     private record Registration(short minVersion, short maxVersion, ApiHandler<ApiMessage> handler) {
     }
+
+    /**
+     * The requests whose parsed form points into the request frame: kafka-clients reads their records and zero-copy
+     * bytes fields as slices of it, not copies. Every other request owes the frame nothing once parsed.
+     */
+    private static final Set<ApiKeys> SHARE_THE_FRAME = EnumSet.of(ApiKeys.PRODUCE, ApiKeys.ENVELOPE, ApiKeys.PUSH_TELEMETRY);
 
     private final Map<ApiKeys, Registration> handlers = new EnumMap<>(ApiKeys.class);
 
@@ -63,6 +71,14 @@ public final class RequestDispatcher {
                 .setMaxVersion(e.getValue().maxVersion));
         }
         return versions;
+    }
+
+    /**
+     * Whether a request with this API key, once dispatched, may still read its frame until its response is ready;
+     * the frame of any other request can be released as soon as {@link #dispatch} returns.
+     */
+    public static boolean requestSharesFrame(short apiKey) {
+        return ApiKeys.hasId(apiKey) && SHARE_THE_FRAME.contains(ApiKeys.forId(apiKey));
     }
 
     public boolean isSupported(ApiKeys api, short version) {
