@@ -22,7 +22,6 @@ import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.ApiMessage;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.record.internal.MemoryRecords;
-import org.apache.kafka.common.record.internal.Records;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -203,8 +202,7 @@ public final class FetchHandler {
                 return data;
             }
             LogReadInfo info = partition.read(cached.fetchOffset, Math.max(0, limit), minOneMessage);
-            Records records = info.records();
-            data.setRecords(records);
+            data.setRecords(info.records());
         } catch (ApiException e) {
             data.setErrorCode(Errors.forException(e).code());
         } catch (RuntimeException e) {
