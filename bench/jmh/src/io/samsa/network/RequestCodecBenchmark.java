@@ -119,7 +119,7 @@ public class RequestCodecBenchmark {
         for (int p = 0; p < PARTITIONS; p++) {
             fetched.add(new FetchResponseData.PartitionData().setPartitionIndex(p).setHighWatermark(2_000_000L)
                 .setLastStableOffset(2_000_000L).setLogStartOffset(0)
-                .setRecords(segment.slice(p * (1 << 20), 1 << 20)));
+                .setRecords(new io.samsa.log.SegmentSlice(segment, p * (1 << 20), 1 << 20)));
         }
         fetchResponse = new Response(8, ApiKeys.FETCH.responseHeaderVersion(FETCH_VERSION), FETCH_VERSION,
             new FetchResponseData().setSessionId(0)

@@ -115,7 +115,7 @@ public final class OffsetsTopic implements GroupLog {
             return appendErrorToClientError(Errors.forException(e));
         } catch (RuntimeException e) {
             log.error("Cannot append {} record(s) of group {} to {}", records.length, groupId, tp, e);
-            return Errors.NOT_COORDINATOR;
+            return appendErrorToClientError(io.samsa.log.DiskFailure.errorFor(e));
         }
     }
 

@@ -257,10 +257,6 @@ final class LogSegment implements Closeable {
         return log.searchForOffsetFromPosition(offset, entry.position());
     }
 
-    /** A byte range of whole batches in this segment. */
-    record Slice(FileRecords records, int position) {
-    }
-
     /**
      * Whole batches starting with the one that holds {@code startOffset} (or the first later
      * batch), each ending below {@code maxOffsetExclusive}, together at most {@code maxBytes}
@@ -268,7 +264,7 @@ final class LogSegment implements Closeable {
      *
      * @return the slice, possibly empty, or null when no batch here reaches {@code startOffset}
      */
-    Slice read(long startOffset, int maxBytes, long maxOffsetExclusive, boolean minOneMessage) {
+    SegmentSlice read(long startOffset, int maxBytes, long maxOffsetExclusive, boolean minOneMessage) {
         LogOffsetPosition start = translateOffset(startOffset);
         if (start == null) {
             return null;
@@ -303,8 +299,13 @@ final class LogSegment implements Closeable {
         return slice(start.position, end);
     }
 
-    private Slice slice(int from, int to) {
-        return new Slice(log.slice(from, to - from), from);
+    private SegmentSlice slice(int from, int to) {
+        return new SegmentSlice(log, from, to - from);
+    }
+
+    /** The empty range at the end of the file, where the next append will go. */
+    SegmentSlice emptySliceAtEnd() {
+        return new SegmentSlice(log, log.sizeInBytes(), 0);
     }
 
     /**

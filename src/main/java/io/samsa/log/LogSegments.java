@@ -7,7 +7,6 @@ import java.util.Map;
 import java.util.NavigableMap;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentSkipListMap;
-import org.apache.kafka.common.record.internal.MemoryRecords;
 
 /**
  * The segments of one log ordered by base offset, the newest being the active segment, and the
@@ -133,16 +132,15 @@ final class LogSegments {
             entry = segments.firstEntry();
         }
         while (entry != null && startOffset < logEndOffset) {
-            LogSegment.Slice slice = entry.getValue().read(startOffset, maxBytes, limit, minOneMessage);
+            SegmentSlice slice = entry.getValue().read(startOffset, maxBytes, limit, minOneMessage);
             if (slice != null) {
-                return new LogReadInfo(slice.records(), entry.getKey(), slice.position(), logStartOffset,
-                    logEndOffset);
+                return new LogReadInfo(slice, entry.getKey(), slice.position(), logStartOffset, logEndOffset);
             }
             entry = segments.higherEntry(entry.getKey());
         }
         LogSegment newest = active;
-        return new LogReadInfo(MemoryRecords.EMPTY, newest.baseOffset(), newest.size(), logStartOffset,
-            logEndOffset);
+        SegmentSlice end = newest.emptySliceAtEnd();
+        return new LogReadInfo(end, newest.baseOffset(), end.position(), logStartOffset, logEndOffset);
     }
 
     /** The first record at or after {@code timestamp} with an offset at or above {@code logStartOffset}. */

@@ -1,6 +1,8 @@
 package io.samsa.network;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.timeout.IdleStateEvent;
@@ -23,8 +25,9 @@ import java.util.concurrent.CompletableFuture;
  * One client connection. Requests are handled as they arrive; their responses leave in arrival order even
  * when a later one is ready first (a long-poll fetch followed by a metadata request). A frame that cannot be
  * answered closes the connection with one log line (WARN for the client's fault, ERROR for ours), and
- * nothing that arrived after it is handled. Each request frame is released once its response is ready,
- * since the parsed request may point into it. All state here is touched only on the connection's event loop.
+ * nothing that arrived after it is handled. A request frame is released once parsed, except for requests whose
+ * parsed form points into it (Produce's records), whose frame lives until the response is ready. All state here is
+ * touched only on the connection's event loop.
  */
 final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(ConnectionHandler.class);
@@ -55,7 +58,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelActive(ChannelHandlerContext ctx) throws Exception {
         this.ctx = ctx;
-        this.remote = (InetSocketAddress) ctx.channel().remoteAddress();
+        this.remote = ctx.channel().remoteAddress() instanceof InetSocketAddress address ? address : null;
         super.channelActive(ctx);
     }
 
@@ -68,6 +71,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
             frame.release();
             return;
         }
+        short apiKey = frame.readableBytes() >= 2 ? frame.getShort(frame.readerIndex()) : -1;
         CompletableFuture<Response> future;
         try {
             future = dispatcher.dispatch(frame.nioBuffer(), listenerName, remote);
@@ -92,13 +96,17 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         if (future.isDone()) {
             frame.release();
             completeNow(slot, future);
-        } else {
-            // The parsed request may still point into the frame (record batches are slices), so the frame
+        } else if (RequestDispatcher.requestSharesFrame(apiKey)) {
+            // The parsed request still points into the frame (record batches are slices), so the frame
             // lives until the response is ready.
             future.whenComplete((response, failure) -> ctx.executor().execute(() -> {
                 frame.release();
                 complete(slot, response, failure);
             }));
+        } else {
+            // Parsed into objects of its own: a parked request (a long-poll fetch, a JoinGroup) pins no read buffer.
+            frame.release();
+            future.whenComplete((response, failure) -> ctx.executor().execute(() -> complete(slot, response, failure)));
         }
     }
 
@@ -124,6 +132,10 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         while (!inFlight.isEmpty() && inFlight.peekFirst().done) {
             Slot head = inFlight.pollFirst();
             if (head.response != null && ctx.channel().isActive()) {
+                if (head.response.closesConnection()) {
+                    closeAfterWrites(head.response.closeReason());
+                    return;
+                }
                 if (!write(head.response)) {
                     return;
                 }
@@ -180,6 +192,17 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
             ctx.write(part, ctx.voidPromise());
         }
         return true;
+    }
+
+    /**
+     * Closes the connection because a handler answered so (a failed Produce with acks=0), with one INFO line, once
+     * the responses to earlier requests have left; later frames and responses of this connection are dropped.
+     */
+    private void closeAfterWrites(String reason) {
+        closing = true;
+        log.info("Closing connection from {}: {}", remote, reason);
+        ctx.channel().config().setAutoRead(false);
+        ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
     }
 
     /**

@@ -2,13 +2,11 @@ package io.samsa.network;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.samsa.log.SegmentSlice;
 import org.apache.kafka.common.protocol.Writable;
 import org.apache.kafka.common.record.internal.BaseRecords;
-import org.apache.kafka.common.record.internal.FileRecords;
 import org.apache.kafka.common.record.internal.MemoryRecords;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,9 +17,6 @@ import java.util.List;
  * memory are wrapped, not copied.
  */
 final class ResponseWriter implements Writable {
-    /** FileRecords keeps a slice's start position private; the region needs it to address the file. */
-    private static final VarHandle FILE_RECORDS_START = fileRecordsStart();
-
     private final ByteBufAllocator allocator;
     private final List<Object> parts = new ArrayList<>(2);
     private final int initialCapacity;
@@ -116,14 +111,13 @@ final class ResponseWriter implements Writable {
 
     @Override
     public void writeRecords(BaseRecords records) {
-        if (records instanceof FileRecords file) {
-            int size = file.sizeInBytes();
+        if (records instanceof SegmentSlice slice) {
+            int size = slice.sizeInBytes();
             if (size == 0) {
                 return;
             }
             cutBuffer();
-            int start = (int) FILE_RECORDS_START.get(file);
-            parts.add(new SegmentFileRegion(file.channel(), start, size));
+            parts.add(new SegmentFileRegion(slice.channel(), slice.position(), size));
         } else if (records instanceof MemoryRecords memory) {
             ByteBuffer buffer = memory.buffer();
             if (buffer.hasRemaining()) {
@@ -142,14 +136,5 @@ final class ResponseWriter implements Writable {
             current.release();
         }
         current = allocator.directBuffer(Math.min(initialCapacity, 256));
-    }
-
-    private static VarHandle fileRecordsStart() {
-        try {
-            return MethodHandles.privateLookupIn(FileRecords.class, MethodHandles.lookup())
-                .findVarHandle(FileRecords.class, "start", int.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
     }
 }

@@ -1,5 +1,6 @@
 package io.samsa.protocol;
 
+import io.samsa.log.DiskFailure;
 import io.samsa.log.EpochEndOffset;
 import io.samsa.log.LogReadInfo;
 import io.samsa.metadata.Controller;
@@ -21,7 +22,6 @@ import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.ApiMessage;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.record.internal.MemoryRecords;
-import org.apache.kafka.common.record.internal.Records;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -202,13 +202,13 @@ public final class FetchHandler {
                 return data;
             }
             LogReadInfo info = partition.read(cached.fetchOffset, Math.max(0, limit), minOneMessage);
-            Records records = info.records();
-            data.setRecords(records);
+            data.setRecords(info.records());
         } catch (ApiException e) {
             data.setErrorCode(Errors.forException(e).code());
         } catch (RuntimeException e) {
-            log.error("Fetch from {} at {} failed", partition.topicPartition(), cached.fetchOffset, e);
-            data.setErrorCode(Errors.KAFKA_STORAGE_ERROR.code());
+            Errors error = DiskFailure.errorFor(e);
+            log.error("Fetch from {} at {} failed ({})", partition.topicPartition(), cached.fetchOffset, error, e);
+            data.setErrorCode(error.code());
         }
         return data;
     }

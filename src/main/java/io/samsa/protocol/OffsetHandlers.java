@@ -106,8 +106,9 @@ public final class OffsetHandlers {
         } catch (ApiException e) {
             result.setErrorCode(Errors.forException(e).code());
         } catch (RuntimeException e) {
-            log.error("ListOffsets on {} failed", tp, e);
-            result.setErrorCode(Errors.KAFKA_STORAGE_ERROR.code());
+            Errors error = io.samsa.log.DiskFailure.errorFor(e);
+            log.error("ListOffsets on {} failed ({})", tp, error, e);
+            result.setErrorCode(error.code());
         }
     }
 

@@ -1,5 +1,6 @@
 package io.samsa.protocol;
 
+import io.samsa.log.DiskFailure;
 import io.samsa.log.LogAppendInfo;
 import io.samsa.metadata.Controller;
 import io.samsa.metadata.TopicImage;
@@ -19,7 +20,9 @@ import org.apache.kafka.common.record.internal.MemoryRecords;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.StringJoiner;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 
 /**
  * Produce: appends each partition's batch to its log and reports the assigned offsets. With one replica,
@@ -27,6 +30,9 @@ import java.util.concurrent.CompletableFuture;
  */
 public final class ProduceHandler {
     private static final Logger log = LoggerFactory.getLogger(ProduceHandler.class);
+
+    /** Lets a test make an append fail the way a bug would; null outside such tests. */
+    static volatile Consumer<TopicPartition> appendFault;
 
     private final Controller controller;
     private final PartitionManager partitions;
@@ -71,9 +77,30 @@ public final class ProduceHandler {
             response.responses().add(topicResponse);
         }
         if (acks == 0) {
-            return CompletableFuture.completedFuture(null);
+            return answerWithoutResponse(context, response);
         }
         return CompletableFuture.completedFuture(response);
+    }
+
+    /**
+     * acks=0 gets no response; but when a partition failed, the connection closes, as in Kafka, so that the client
+     * learns of it and refreshes its metadata instead of producing into the void.
+     */
+    private static CompletableFuture<ApiMessage> answerWithoutResponse(RequestContext context, ProduceResponseData response) {
+        StringJoiner failed = new StringJoiner(", ");
+        for (TopicProduceResponse topic : response.responses()) {
+            for (PartitionProduceResponse partition : topic.partitionResponses()) {
+                if (partition.errorCode() != Errors.NONE.code()) {
+                    String name = topic.name() == null || topic.name().isEmpty() ? topic.topicId().toString() : topic.name();
+                    failed.add(name + "-" + partition.index() + " " + Errors.forCode(partition.errorCode()));
+                }
+            }
+        }
+        if (failed.length() == 0) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return CompletableFuture.failedFuture(new CloseConnection("produce with acks=0 failed (correlation id "
+            + context.header().correlationId() + ", client id " + context.clientId() + "): " + failed));
     }
 
     private void append(TopicPartition tp, MemoryRecords records, String transactionalId, PartitionProduceResponse result) {
@@ -87,6 +114,10 @@ public final class ProduceHandler {
             return;
         }
         try {
+            Consumer<TopicPartition> fault = appendFault;
+            if (fault != null) {
+                fault.accept(tp);
+            }
             boolean transactional = ProducedRecords.validate(records);
             if (transactionalId != null || transactional) {
                 result.setErrorCode(Errors.TRANSACTIONAL_ID_AUTHORIZATION_FAILED.code())
@@ -106,8 +137,9 @@ public final class ProduceHandler {
             result.setErrorCode(error.code()).setErrorMessage(e.getMessage())
                 .setLogStartOffset(partition.logStartOffset());
         } catch (RuntimeException e) {
-            log.error("Produce to {} failed", tp, e);
-            result.setErrorCode(Errors.KAFKA_STORAGE_ERROR.code()).setErrorMessage(e.getMessage());
+            Errors error = DiskFailure.errorFor(e);
+            log.error("Produce to {} failed ({})", tp, error, e);
+            result.setErrorCode(error.code()).setErrorMessage(e.getMessage());
         }
     }
 }

@@ -16,6 +16,8 @@ import org.slf4j.LoggerFactory;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.EnumMap;
+import java.util.EnumSet;
+import java.util.Set;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
@@ -28,6 +30,12 @@ public final class RequestDispatcher {
 
     private record Registration(short minVersion, short maxVersion, ApiHandler<ApiMessage> handler) {
     }
+
+    /**
+     * The requests whose parsed form points into the request frame: kafka-clients reads their records and zero-copy
+     * bytes fields as slices of it, not copies. Every other request owes the frame nothing once parsed.
+     */
+    private static final Set<ApiKeys> SHARE_THE_FRAME = EnumSet.of(ApiKeys.PRODUCE, ApiKeys.ENVELOPE, ApiKeys.PUSH_TELEMETRY);
 
     private final Map<ApiKeys, Registration> handlers = new EnumMap<>(ApiKeys.class);
 
@@ -65,14 +73,23 @@ public final class RequestDispatcher {
         return versions;
     }
 
+    /**
+     * Whether a request with this API key, once dispatched, may still read its frame until its response is ready;
+     * the frame of any other request can be released as soon as {@link #dispatch} returns.
+     */
+    public static boolean requestSharesFrame(short apiKey) {
+        return ApiKeys.hasId(apiKey) && SHARE_THE_FRAME.contains(ApiKeys.forId(apiKey));
+    }
+
     public boolean isSupported(ApiKeys api, short version) {
         Registration r = handlers.get(api);
         return r != null && version >= r.minVersion && version <= r.maxVersion;
     }
 
     /**
-     * Decodes and handles one frame. Returns a future of the response, or {@code null} for a request that
-     * gets no response. Throws {@link MalformedRequestException} when the frame cannot be answered.
+     * Decodes and handles one frame. Returns a future of the response (which may be to close the connection), or of
+     * {@code null} for a request that gets no response. Throws {@link MalformedRequestException} when the frame cannot
+     * be answered.
      */
     public CompletableFuture<Response> dispatch(ByteBuffer frame, String listenerName, InetSocketAddress client) {
         RequestHeader header = parseHeader(frame);
@@ -116,6 +133,9 @@ public final class RequestDispatcher {
             if (failure != null) {
                 Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
                     ? failure.getCause() : failure;
+                if (cause instanceof CloseConnection close) {
+                    return Response.closeConnection(header.correlationId(), close.getMessage());
+                }
                 log.error("Unexpected error handling {} v{} from {} ({})", api, version, client, header.clientId(), cause);
                 body = request.getErrorResponse(0, cause).data();
             }

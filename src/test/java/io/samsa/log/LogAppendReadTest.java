@@ -14,7 +14,6 @@ import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.OffsetOutOfRangeException;
 import org.apache.kafka.common.record.TimestampType;
 import org.apache.kafka.common.record.internal.CompressionType;
-import org.apache.kafka.common.record.internal.FileRecords;
 import org.apache.kafka.common.record.internal.RecordBatch;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -61,7 +60,7 @@ class LogAppendReadTest {
         assertThat(log.logEndOffset()).isEqualTo(5);
 
         LogReadInfo read = log.read(0, 1 << 20, Long.MAX_VALUE, false);
-        assertThat(read.records()).isInstanceOf(FileRecords.class);
+        assertThat(read.records()).isInstanceOf(SegmentSlice.class);
         assertThat(values(read.records())).containsExactly("a-0", "a-1", "a-2", "b-0", "b-1");
         assertThat(offsets(read.records())).containsExactly(0L, 1L, 2L, 3L, 4L);
         assertThat(batches(read.records())).allSatisfy(b -> {

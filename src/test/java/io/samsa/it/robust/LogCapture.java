@@ -43,6 +43,17 @@ public final class LogCapture extends AppenderBase<ILoggingEvent> implements Aut
         return result;
     }
 
+    /** The class names of the throwables logged (with their stack traces) at exactly this level so far. */
+    public synchronized List<String> throwables(Level level) {
+        List<String> result = new ArrayList<>();
+        for (ILoggingEvent event : events) {
+            if (event.getLevel() == level && event.getThrowableProxy() != null) {
+                result.add(event.getThrowableProxy().getClassName());
+            }
+        }
+        return result;
+    }
+
     /** Messages at WARN or above. */
     public synchronized List<String> warnings() {
         List<String> result = new ArrayList<>();

@@ -1,5 +1,6 @@
 package io.samsa.it.robust;
 
+import ch.qos.logback.classic.Level;
 import io.samsa.server.EmbeddedBroker;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -26,6 +27,7 @@ import org.junit.jupiter.api.Test;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -33,7 +35,7 @@ import java.util.concurrent.ExecutionException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** Produce requests the broker must refuse, each with Kafka's error code, and acks=0's silence. */
+/** Produce requests the broker must refuse, each with Kafka's error code, and acks=0: silence, or a closed connection when it failed. */
 class ProduceValidationTest {
     private static final short VERSION = 9;
     private static final int MAX_MESSAGE_BYTES = 1024;
@@ -154,11 +156,33 @@ class ProduceValidationTest {
     }
 
     @Test
-    void acksZeroWithAnErrorStillGetsNoResponseAndKeepsTheConnection() throws Exception {
+    void acksZeroToAnUnknownPartitionClosesTheConnectionAfterAnsweringEarlierRequests() throws Exception {
+        try (RawConnection connection = RawConnection.open(broker.port());
+             LogCapture log = LogCapture.of("io.samsa.network")) {
+            connection.sendFrame(RawConnection.frame(ApiKeys.API_VERSIONS, new ApiVersionsRequestData(), (short) 0, 1));
+            connection.sendFrame(RawConnection.frame(ApiKeys.PRODUCE, produceRequest("acks-zero-error", 7, records("a"), (short) 0), VERSION, 2));
+            connection.sendFrame(RawConnection.frame(ApiKeys.API_VERSIONS, new ApiVersionsRequestData(), (short) 0, 3));
+            assertThat(connection.receive(ApiKeys.API_VERSIONS, (short) 0).correlationId()).isEqualTo(1);
+            assertThat(connection.closedByPeerWithin(Duration.ofSeconds(30)))
+                .as("closed instead of answering the request after the failed produce").isTrue();
+            assertThat(log.messages(Level.INFO)).anySatisfy(m -> assertThat(m)
+                .contains("acks=0", "correlation id 2", "acks-zero-error-7 UNKNOWN_TOPIC_OR_PARTITION"));
+        }
+    }
+
+    @Test
+    void acksZeroWithACorruptBatchClosesTheConnection() throws Exception {
+        MemoryRecords records = records("corrupted-without-acks");
+        ByteBuffer buffer = records.buffer();
+        int last = buffer.limit() - 1;
+        buffer.put(last, (byte) (buffer.get(last) ^ 0x5a));
         try (RawConnection connection = RawConnection.open(broker.port())) {
-            connection.sendFrame(RawConnection.frame(ApiKeys.PRODUCE, produceRequest("no-such-topic", 0, records("a"), (short) 0), VERSION, 1));
+            connection.sendFrame(RawConnection.frame(ApiKeys.PRODUCE, produceRequest("acks-zero-error", 0, records, (short) 0), VERSION, 1));
             connection.sendFrame(RawConnection.frame(ApiKeys.API_VERSIONS, new ApiVersionsRequestData(), (short) 0, 2));
-            assertThat(connection.receive(ApiKeys.API_VERSIONS, (short) 0).correlationId()).isEqualTo(2);
+            assertThat(connection.closedByPeerWithin(Duration.ofSeconds(30))).isTrue();
+        }
+        try (RawConnection connection = RawConnection.open(broker.port())) {
+            assertThat(latestOffset(connection, "acks-zero-error")).isZero();
         }
     }
 
