@@ -214,7 +214,8 @@ final class LogSegment implements Closeable {
             batchCount++;
         }
         offsetIndex.reserve(batchCount);
-        timeIndex.reserve(batchCount);
+        // One more for the time index: the final entry written when the segment stops being active.
+        timeIndex.reserve(batchCount + 1);
         // Data first, then index entries: an entry must never point past the published file size.
         try {
             log.append(records);
@@ -471,7 +472,16 @@ final class LogSegment implements Closeable {
      */
     void onBecomeInactive() throws IOException {
         if (maxTimestampSoFar >= 0) {
-            timeIndex.maybeAppend(maxTimestampSoFar, offsetOfMaxTimestampSoFar, true);
+            try {
+                timeIndex.maybeAppend(maxTimestampSoFar, offsetOfMaxTimestampSoFar, true);
+            } catch (IOException e) {
+                if (!LogDirFailures.isOutOfSpace(e)) {
+                    throw e;
+                }
+                // Appends reserve this slot's page, so only a segment untouched since a restart gets here. Without
+                // the entry, a restart takes the largest timestamp from the last entry (lower): still trim the files.
+                LOG.warn("No space for the final time index entry of {}", log.file());
+            }
         }
         offsetIndex.trimToValidSize();
         timeIndex.trimToValidSize();
