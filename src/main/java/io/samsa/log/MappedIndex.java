@@ -35,7 +35,7 @@ import org.apache.kafka.common.utils.internals.ByteBufferUnmapper;
  * background fsync) holds the index with {@link #acquire()}/{@link #release()} while it touches
  * the mapping; {@link #close()} and {@link #deleteIfExists()} unmap the file once the last holder
  * let go, and an index closed that way answers lookups as if empty. A mapping replaced by a trim
- * or resize is left to the garbage collector instead, since a reader may still be using it.
+ * or resize is unmapped at once when no reader holds the index, else left to the garbage collector.
  */
 abstract class MappedIndex implements Closeable {
 
@@ -89,7 +89,12 @@ abstract class MappedIndex implements Closeable {
             MappedByteBuffer mapped = raf.getChannel().map(FileChannel.MapMode.READ_WRITE, 0, length);
             this.maxEntries = length / entrySize;
             this.reservedBytes = Math.min(reservedBytes, length);
+            MappedByteBuffer previous = mmap;
             this.mmap = mapped;
+            // A reader pins before it reads the mapping field: with no holder now, none can reach the old one.
+            if (previous != null && holders.get() == 0) {
+                unmap(previous);
+            }
         }
     }
 
@@ -147,7 +152,10 @@ abstract class MappedIndex implements Closeable {
     }
 
     private void unmap() {
-        MappedByteBuffer mapped = mmap;
+        unmap(mmap);
+    }
+
+    private void unmap(MappedByteBuffer mapped) {
         try {
             ByteBufferUnmapper.unmap(file.toString(), mapped);
         } catch (IOException e) {
