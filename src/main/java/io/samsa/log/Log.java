@@ -39,8 +39,10 @@ import org.slf4j.LoggerFactory;
  * For a compacted topic it keeps the cleaner checkpoint and lets the {@link LogCleaner} swap
  * compacted segments in ({@link #replaceSegments}).
  *
- * <p>Thread-safety: appends, rolls, deletions, flushes and config changes are serialised by one
- * lock per log. Reads take no lock: segments live in a concurrent map, the log start and end
+ * <p>Thread-safety: appends, rolls, deletions and config changes are serialised by one lock per
+ * log; fsyncs run on the flusher threads outside it ({@link LogFlusher}). An I/O error takes the
+ * log and its whole log directory offline ({@link LogDirFailures}), except running out of space,
+ * which fails only the write that met it. Reads take no lock: segments live in a concurrent map, the log start and end
  * offsets are volatile and written after the data they cover, and a deleted segment's file stays
  * open for {@code file.delete.delay.ms} so in-flight fetches can still send from it.
  *
