@@ -15,7 +15,8 @@ import org.apache.kafka.common.utils.Utils;
 /**
  * Small text files a partition keeps beside its segments (log start offset, recovery point,
  * leader epochs), written so a crash leaves either the old or the new content: write a
- * temporary file, fsync it, rename it over the old one, fsync the directory.
+ * temporary file, fsync it, rename it over the old one, fsync the directory. On a full disk the
+ * write fails with the old file untouched.
  *
  * <p>Stateless; callers serialise writes to the same file.
  */
@@ -29,10 +30,19 @@ final class CheckpointFile {
         byte[] bytes = (String.join("\n", lines) + "\n").getBytes(StandardCharsets.UTF_8);
         try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
             StandardOpenOption.TRUNCATE_EXISTING)) {
-            channel.write(java.nio.ByteBuffer.wrap(bytes));
+            java.nio.ByteBuffer buffer = java.nio.ByteBuffer.wrap(bytes);
+            while (buffer.hasRemaining()) {
+                channel.write(buffer);
+            }
             channel.force(true);
+        } catch (IOException e) {
+            // A full disk leaves the old file in place; a partial temporary file would only take more space.
+            Files.deleteIfExists(tmp);
+            throw e;
         }
-        Utils.atomicMoveWithFallback(tmp, file, true);
+        Utils.atomicMoveWithFallback(tmp, file, false);
+        // The rename is durable only once the directory holding both names is fsynced.
+        Fsync.directory(file.toAbsolutePath().getParent());
     }
 
     /** The file's lines, or empty when it does not exist. */

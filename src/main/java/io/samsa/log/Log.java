@@ -7,6 +7,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.locks.ReentrantLock;
 import org.apache.kafka.common.InvalidRecordException;
 import org.apache.kafka.common.TopicPartition;
@@ -37,8 +39,10 @@ import org.slf4j.LoggerFactory;
  * For a compacted topic it keeps the cleaner checkpoint and lets the {@link LogCleaner} swap
  * compacted segments in ({@link #replaceSegments}).
  *
- * <p>Thread-safety: appends, rolls, deletions, flushes and config changes are serialised by one
- * lock per log. Reads take no lock: segments live in a concurrent map, the log start and end
+ * <p>Thread-safety: appends, rolls, deletions and config changes are serialised by one lock per
+ * log; fsyncs run on the flusher threads outside it ({@link LogFlusher}). An I/O error takes the
+ * log and its whole log directory offline ({@link LogDirFailures}), except running out of space,
+ * which fails only the write that met it. Reads take no lock: segments live in a concurrent map, the log start and end
  * offsets are volatile and written after the data they cover, and a deleted segment's file stays
  * open for {@code file.delete.delay.ms} so in-flight fetches can still send from it.
  *
@@ -67,13 +71,17 @@ public final class Log implements Closeable {
     private volatile LogConfig config;
     private volatile long logStartOffset;
     private volatile long logEndOffset;
+    private final LogDirFailures failures;
+    private final Path logDir;
     private volatile boolean closed;
+    /** Set when close() begins: appends stop so that its final flush covers everything. */
+    private volatile boolean closing;
     private volatile boolean offline;
     private volatile long cleanerCheckpoint;
     private final LogFlusher flusher;
 
     private Log(Path dir, TopicPartition tp, LogConfig config, Time time, Scheduler scheduler,
-                LogLoader.Loaded loaded) {
+                LogDirFailures failures, LogLoader.Loaded loaded) {
         this.dir = dir;
         this.tp = tp;
         this.config = config;
@@ -84,7 +92,11 @@ public final class Log implements Closeable {
         this.producerState = loaded.producerState();
         this.logStartOffset = loaded.logStartOffset();
         this.logEndOffset = loaded.logEndOffset();
-        this.flusher = new LogFlusher(dir.resolve(RECOVERY_POINT_FILE), segments, time, lock, loaded.logEndOffset());
+        this.failures = failures;
+        Path parent = dir.toAbsolutePath().normalize().getParent();
+        this.logDir = parent == null ? dir : parent;
+        this.flusher = new LogFlusher(dir, dir.resolve(RECOVERY_POINT_FILE), segments, time, lock,
+            loaded.logEndOffset(), scheduler.flushExecutor(), this::flushFailed);
     }
 
     /** Opens or creates the log with a shared background scheduler for deferred file deletion. */
@@ -95,13 +107,36 @@ public final class Log implements Closeable {
     /** Opens or creates the log, recovering it when it was not closed cleanly. */
     public static Log open(Path partitionDir, TopicPartition tp, LogConfig config, Time time, Scheduler scheduler)
         throws IOException {
+        return open(partitionDir, tp, config, time, scheduler, new LogDirFailures());
+    }
+
+    /**
+     * Opens or creates the log, recovering it when it was not closed cleanly, as part of a set of
+     * log directories: an I/O error in it takes its whole log directory offline in {@code failures}.
+     * Opens on a full disk too: the checkpoints written here are then left as they were.
+     */
+    public static Log open(Path partitionDir, TopicPartition tp, LogConfig config, Time time, Scheduler scheduler,
+                           LogDirFailures failures) throws IOException {
+        boolean created = !Files.isDirectory(partitionDir);
         LogLoader.Loaded loaded = LogLoader.load(partitionDir, tp, config, time);
-        Log log = new Log(partitionDir, tp, config, time, scheduler, loaded);
+        if (created && partitionDir.getParent() != null) {
+            // The new partition directory's own entry lives in the log directory.
+            Fsync.directory(partitionDir.getParent());
+        }
+        Log log = new Log(partitionDir, tp, config, time, scheduler, failures, loaded);
         log.cleanerCheckpoint = CheckpointFile.readOffset(partitionDir.resolve(CLEANER_CHECKPOINT_FILE)).orElse(0L);
-        CheckpointFile.writeOffset(partitionDir.resolve(LOG_START_OFFSET_FILE), log.logStartOffset);
+        try {
+            CheckpointFile.writeOffset(partitionDir.resolve(LOG_START_OFFSET_FILE), log.logStartOffset);
+        } catch (IOException e) {
+            if (!LogDirFailures.isOutOfSpace(e)) {
+                throw e;
+            }
+            // The loader derived the start offset from this file and the segments; it is still right.
+            LOG.warn("{}: no space to rewrite {}; keeping the existing file", tp, LOG_START_OFFSET_FILE);
+        }
         // From here on a crash must be detected, so the marker goes before any append.
         Files.deleteIfExists(partitionDir.resolve(CLEAN_SHUTDOWN_FILE));
-        Utils.flushDir(partitionDir);
+        Fsync.directory(partitionDir);
         return log;
     }
 
@@ -159,9 +194,9 @@ public final class Log implements Closeable {
             long maxTimestamp = AppendValidator.assignOffsets(batch, firstOffset, leaderEpoch, cfg, now);
             long lastOffset = batch.lastOffset();
             MemoryRecords bytes = records.sizeInBytes() == size ? records : records.slice(0, size);
-            write(cfg, bytes, List.of(batch), size, firstOffset, lastOffset, count, now);
+            CompletableFuture<Void> flushed = write(cfg, bytes, List.of(batch), size, firstOffset, lastOffset, count, now);
             return new LogAppendInfo(firstOffset, lastOffset, logAppendTime ? now : -1, logStartOffset,
-                maxTimestamp, size, count, false);
+                maxTimestamp, size, count, false, flushed);
         } catch (IOException e) {
             throw storageFailure("append", e);
         } finally {
@@ -189,10 +224,10 @@ public final class Log implements Closeable {
             }
             checkFitsSegment(cfg, batches.validBytes());
             MemoryRecords bytes = records.sizeInBytes() == batches.validBytes() ? records : records.slice(0, batches.validBytes());
-            write(cfg, bytes, bytes.batches(), batches.validBytes(), batches.firstOffset(), batches.lastOffset(),
-                batches.recordCount(), now);
+            CompletableFuture<Void> flushed = write(cfg, bytes, bytes.batches(), batches.validBytes(),
+                batches.firstOffset(), batches.lastOffset(), batches.recordCount(), now);
             return new LogAppendInfo(batches.firstOffset(), batches.lastOffset(), -1, logStartOffset,
-                batches.maxTimestamp(), batches.validBytes(), batches.recordCount(), false);
+                batches.maxTimestamp(), batches.validBytes(), batches.recordCount(), false, flushed);
         } catch (IOException e) {
             throw storageFailure("replicated append", e);
         } finally {
@@ -245,6 +280,7 @@ public final class Log implements Closeable {
             ensureOpen();
             LogSegment fresh = LogSegment.open(dir, newOffset, config, time.milliseconds(),
                 LogLoader.rollJitterMs(config), true);
+            flusher.filesCreated();
             scheduleDeletion(segments.replaceAll(fresh));
             logEndOffset = newOffset;
             producerState.deleteAllSnapshots();
@@ -284,9 +320,15 @@ public final class Log implements Closeable {
      * moves the log end offset, leader epochs and producer state past them and applies the
      * {@code flush.messages} policy. {@code batches} are the batches of {@code records}, already
      * in hand (a leader's append has its one batch parsed), so their headers are not parsed again.
+     *
+     * <p>On a full disk the segment cuts back whatever part of the write landed and nothing else
+     * has changed yet, so the append can simply be tried again later.
+     *
+     * @return completes when the fsync the flush policy asked for is done
      */
-    private void write(LogConfig cfg, MemoryRecords records, Iterable<? extends RecordBatch> batches, int bytes,
-                       long firstOffset, long lastOffset, int recordCount, long now) throws IOException {
+    private CompletableFuture<Void> write(LogConfig cfg, MemoryRecords records, Iterable<? extends RecordBatch> batches,
+                                          int bytes, long firstOffset, long lastOffset, int recordCount, long now)
+        throws IOException {
         LogSegment segment = segments.active();
         if (segment.shouldRoll(cfg, bytes, lastOffset, now) || !segment.canHoldOffset(lastOffset)) {
             segment = roll(now, firstOffset);
@@ -297,11 +339,27 @@ public final class Log implements Closeable {
             epochsChanged |= epochCache.assign(batch.partitionLeaderEpoch(), batch.baseOffset());
             producerState.update(batch);
         }
-        if (epochsChanged) {
-            epochCache.persist();
-        }
         logEndOffset = lastOffset + 1;
-        flusher.recordAppend(recordCount, cfg, logEndOffset);
+        if (epochsChanged) {
+            persistEpochs();
+        }
+        return flusher.recordAppend(recordCount, cfg, logEndOffset);
+    }
+
+    /**
+     * Writes the leader-epoch checkpoint after an append began a new epoch. The batches carry their epochs, so
+     * on a full disk the old file is kept (recovery after a crash rebuilds epochs from the batches it scans)
+     * rather than failing an append whose data is already in the log.
+     */
+    private void persistEpochs() throws IOException {
+        try {
+            epochCache.persist();
+        } catch (IOException e) {
+            if (!LogDirFailures.isOutOfSpace(e)) {
+                throw e;
+            }
+            LOG.warn("{}: no space to write the leader-epoch checkpoint; it is written with the next epoch change", tp);
+        }
     }
 
     /**
@@ -314,6 +372,7 @@ public final class Log implements Closeable {
      *     beyond the log end offset
      */
     public LogReadInfo read(long startOffset, int maxBytes, long maxOffsetExclusive, boolean minOneMessage) {
+        checkOnline();
         long end = logEndOffset;
         long start = logStartOffset;
         if (startOffset < start || startOffset > end) {
@@ -503,11 +562,11 @@ public final class Log implements Closeable {
                 return false;
             }
             cleaned.changeFileSuffixes(LogSegment.CLEANED_SUFFIX, LogSegment.SWAP_SUFFIX);
-            Utils.flushDir(dir);
+            Fsync.directory(dir);
             segments.replace(replaced, cleaned);
             scheduleDeletion(replaced);
             cleaned.changeFileSuffixes(LogSegment.SWAP_SUFFIX, "");
-            Utils.flushDir(dir);
+            Fsync.directory(dir);
             return true;
         } catch (IOException e) {
             throw storageFailure("segment swap after cleaning", e);
@@ -547,43 +606,83 @@ public final class Log implements Closeable {
         if (previous.size() == 0 && previous.canHoldOffset(newBase)) {
             return previous;
         }
+        if (previous.size() > 0) {
+            // Before the new segment exists: on a full disk this fails with the log unchanged, and it repeats safely.
+            previous.onBecomeInactive();
+        }
         LogSegment next = LogSegment.open(dir, newBase, config, now, LogLoader.rollJitterMs(config), true);
         segments.addActive(next);
         if (previous.size() == 0) {
             // Replicated offsets jumped beyond what an empty segment's 32-bit relative offsets reach.
             segments.remove(previous);
             previous.closeAndDelete();
-        } else {
-            previous.onBecomeInactive();
         }
-        producerState.takeSnapshot();
-        scheduler.schedule("flush-" + tp + "-" + previous.baseOffset(), () -> flusher.flushRolled(newBase), 0);
+        try {
+            producerState.takeSnapshot();
+        } catch (IOException e) {
+            if (!LogDirFailures.isOutOfSpace(e)) {
+                throw e;
+            }
+            // A snapshot only shortens the replay after a restart; an older one (or none) still gives the same state.
+            LOG.warn("{}: no space for the producer-state snapshot at {}", tp, newBase);
+        }
+        flusher.rolled(newBase);
         return next;
     }
 
-    /** Fsyncs everything appended so far. */
+    /**
+     * Fsyncs everything appended so far and waits for it, on the calling thread (never a network
+     * thread), without holding the log's lock meanwhile.
+     *
+     * @throws KafkaStorageException when the fsync failed; the log directory is then offline
+     */
     public void flush() {
+        CompletableFuture<Void> flushed;
         lock.lock();
         try {
             ensureOpen();
-            flusher.flush(logEndOffset);
-        } catch (IOException e) {
-            throw storageFailure("flush", e);
+            flushed = flusher.requestFlush(logEndOffset);
         } finally {
             lock.unlock();
         }
+        awaitFlush(flushed);
     }
 
-    /** Flushes when {@code flush.ms} passed since the last flush and something is unflushed. */
+    private static void awaitFlush(CompletableFuture<Void> flushed) {
+        try {
+            flushed.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof KafkaStorageException storage) {
+                throw storage;
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * Starts a flush when {@code flush.ms} passed since the last flush and something is
+     * unflushed; for a background task, which does not wait for it.
+     */
     public void flushIfDue() {
         lock.lock();
         try {
-            if (!closed && flusher.isDue(config)) {
-                flush();
+            if (!closed && !closing && !offline && flusher.isDue(config)) {
+                flusher.requestFlush(logEndOffset);
             }
         } finally {
             lock.unlock();
         }
+    }
+
+    /** Called on a flusher thread when an fsync failed: the log and its whole directory go offline. */
+    private void flushFailed(IOException e) {
+        offline = true;
+        failures.markOffline(logDir(), "fsync of " + tp + " failed: " + e.getMessage(), e);
+    }
+
+    /** The {@code log.dirs} entry this partition's directory is in. */
+    public Path logDir() {
+        return logDir;
     }
 
     /** The offset up to which data is known to be fsynced. */
@@ -626,26 +725,86 @@ public final class Log implements Closeable {
      */
     @Override
     public void close() {
+        CompletableFuture<Void> flushed;
         lock.lock();
         try {
-            if (closed) {
+            if (closed || closing) {
                 return;
             }
+            if (offline || failures.isOffline(logDir())) {
+                // Nothing on this disk is trusted: leave it for recovery, as a crash would.
+                closeHandlers();
+                return;
+            }
+            closing = true;
             // Trim first so the final time index entry and the shorter files are part of the fsync.
             segments.active().onBecomeInactive();
-            flush();
+            flushed = flusher.requestFlush(logEndOffset);
+        } catch (IOException e) {
+            closing = false;
+            throw new KafkaStorageException("Close of " + tp + " failed", e);
+        } finally {
+            lock.unlock();
+        }
+        try {
+            awaitFlush(flushed);
+        } catch (KafkaStorageException e) {
+            closeHandlers();
+            throw e;
+        }
+        lock.lock();
+        try {
             closed = true;
-            producerState.takeSnapshot();
-            flusher.stop();
-            CheckpointFile.writeOffset(dir.resolve(LOG_START_OFFSET_FILE), logStartOffset);
+            // On a full disk each of these keeps its previous file, which stays correct: every change of the log
+            // start offset was written when it happened, and the snapshot and recovery point only save work.
+            unlessOutOfSpace(producerState::takeSnapshot, "the producer-state snapshot");
+            unlessOutOfSpace(flusher::stop, RECOVERY_POINT_FILE);
+            unlessOutOfSpace(() -> CheckpointFile.writeOffset(dir.resolve(LOG_START_OFFSET_FILE), logStartOffset),
+                LOG_START_OFFSET_FILE);
             for (LogSegment segment : segments.all()) {
                 segment.close();
             }
-            CheckpointFile.write(dir.resolve(CLEAN_SHUTDOWN_FILE), List.of(Long.toString(logEndOffset)));
+            writeCleanShutdownMarker();
         } catch (IOException e) {
             throw new KafkaStorageException("Close of " + tp + " failed", e);
         } finally {
             lock.unlock();
+        }
+    }
+
+    /** An action that writes a file. */
+    @FunctionalInterface
+    private interface FileWrite {
+        void run() throws IOException;
+    }
+
+    private void unlessOutOfSpace(FileWrite write, String what) throws IOException {
+        try {
+            write.run();
+        } catch (IOException e) {
+            if (!LogDirFailures.isOutOfSpace(e)) {
+                throw e;
+            }
+            LOG.warn("{}: no space left to write {} at close; the previous one stays", tp, what);
+        }
+    }
+
+    /**
+     * The marker's presence is what the next open checks; its content (the log end offset) is for
+     * people. On a full disk the marker is created empty, which takes no data block.
+     */
+    private void writeCleanShutdownMarker() throws IOException {
+        Path marker = dir.resolve(CLEAN_SHUTDOWN_FILE);
+        try {
+            CheckpointFile.write(marker, List.of(Long.toString(logEndOffset)));
+        } catch (IOException e) {
+            if (!LogDirFailures.isOutOfSpace(e)) {
+                throw e;
+            }
+            Files.deleteIfExists(marker.resolveSibling(CLEAN_SHUTDOWN_FILE + ".tmp"));
+            Files.newByteChannel(marker, java.nio.file.StandardOpenOption.CREATE,
+                java.nio.file.StandardOpenOption.WRITE).close();
+            Fsync.directory(dir);
         }
     }
 
@@ -685,27 +844,47 @@ public final class Log implements Closeable {
     }
 
     private void ensureOpen() {
-        if (closed) {
+        if (closed || closing) {
             throw new KafkaStorageException("The log of " + tp + " is closed");
         }
+        checkOnline();
+    }
+
+    /**
+     * Throws when this log or its log directory went offline after a disk error.
+     *
+     * @throws KafkaStorageException Kafka's KAFKA_STORAGE_ERROR
+     */
+    public void checkOnline() {
         if (offline) {
             throw new KafkaStorageException("The log of " + tp + " is offline after a disk error");
+        }
+        if (failures.isOffline(logDir())) {
+            offline = true;
+            throw new KafkaStorageException("The log directory of " + tp + " is offline after a disk error");
         }
     }
 
     /**
      * After a failed write the file and the in-memory state may disagree (a partial batch on
-     * disk, say), so the log refuses further changes until it is reopened and recovered.
+     * disk, say), so the log and its whole directory go offline: nothing there is trusted until
+     * the broker restarts and recovers it. A full disk is the exception: the write that failed
+     * was cut back, so the caller gets a retriable error and the log stays as it was.
      */
     private KafkaStorageException storageFailure(String operation, IOException cause) {
+        if (LogDirFailures.isOutOfSpace(cause)) {
+            LOG.warn("{}: {} failed, no space left in {}; retrying with the next request", tp, operation, logDir());
+            return new KafkaStorageException("No space left on device in " + logDir() + " for " + operation
+                + " on " + tp, cause);
+        }
         offline = true;
-        LOG.error("{}: {} failed; the log is offline until reopened", tp, operation, cause);
+        failures.markOffline(logDir(), operation + " on " + tp + " failed: " + cause.getMessage(), cause);
         return new KafkaStorageException(operation + " on " + tp + " failed", cause);
     }
 
-    /** True after a disk error; the broker should report the partition offline. */
+    /** True after a disk error in this log or its log directory; the broker reports the partition offline. */
     public boolean isOffline() {
-        return offline;
+        return offline || failures.isOffline(logDir());
     }
 
     @Override

@@ -1,5 +1,7 @@
 package io.samsa.log;
 
+import java.util.concurrent.CompletableFuture;
+
 /**
  * The outcome of one {@link Log#appendAsLeader} call, what a produce response reports.
  *
@@ -14,7 +16,21 @@ package io.samsa.log;
  * @param validBytes bytes written (or, for a duplicate, the size of the duplicate batch)
  * @param recordCount records in the batch
  * @param duplicate true when the batch repeated one already in the log
+ * @param flushed completes when the fsync this append triggered ({@code flush.messages}) is done,
+ *     exceptionally with a {@link org.apache.kafka.common.errors.KafkaStorageException} when it
+ *     failed; already complete when the append triggered none. Kafka acknowledges the produce
+ *     only after it.
  */
 public record LogAppendInfo(long firstOffset, long lastOffset, long logAppendTime, long logStartOffset,
-                            long maxTimestamp, int validBytes, int recordCount, boolean duplicate) {
+                            long maxTimestamp, int validBytes, int recordCount, boolean duplicate,
+                            CompletableFuture<Void> flushed) {
+
+    private static final CompletableFuture<Void> NO_FLUSH = CompletableFuture.completedFuture(null);
+
+    /** An append that waits for no fsync. */
+    public LogAppendInfo(long firstOffset, long lastOffset, long logAppendTime, long logStartOffset,
+                         long maxTimestamp, int validBytes, int recordCount, boolean duplicate) {
+        this(firstOffset, lastOffset, logAppendTime, logStartOffset, maxTimestamp, validBytes, recordCount, duplicate,
+            NO_FLUSH);
+    }
 }

@@ -2,6 +2,7 @@ package io.samsa.log;
 
 import java.io.Closeable;
 import java.io.IOException;
+import java.nio.channels.ClosedChannelException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -61,6 +62,8 @@ final class LogSegment implements Closeable {
     private volatile long offsetOfMaxTimestampSoFar;
     private int bytesSinceLastIndexEntry;
     private long rollBaseTimeMs;
+    /** Set before the files close, so a background fsync racing the close knows to skip, not fail. */
+    private volatile boolean closed;
 
     private LogSegment(long baseOffset, FileRecords log, OffsetIndex offsetIndex, TimeIndex timeIndex,
                        long rollJitterMs, long nowMs) {
@@ -196,23 +199,58 @@ final class LogSegment implements Closeable {
         append(records, records.batches(), indexIntervalBytes, nowMs);
     }
 
-    /** As {@link #append(MemoryRecords, int, long)}, given the batches of {@code records} already parsed. */
+    /**
+     * As {@link #append(MemoryRecords, int, long)}, given the batches of {@code records} already parsed.
+     *
+     * <p>A write that fails (a full disk, typically) is cut back to the previous end of the file,
+     * so no partial batch stays behind and the segment is as it was before the call.
+     */
     void append(MemoryRecords records, Iterable<? extends RecordBatch> batches, int indexIntervalBytes, long nowMs)
             throws IOException {
         int position = log.sizeInBytes();
+        // Index pages first: once the data is in, adding its entries must not fail.
+        int batchCount = 0;
+        for (RecordBatch ignored : batches) {
+            batchCount++;
+        }
+        offsetIndex.reserve(batchCount);
+        // One more for the time index: the final entry written when the segment stops being active.
+        timeIndex.reserve(batchCount + 1);
+        // Data first, then index entries: an entry must never point past the published file size.
+        try {
+            log.append(records);
+        } catch (IOException e) {
+            cutBackTo(position, e);
+            throw e;
+        }
         if (position == 0) {
             rollBaseTimeMs = nowMs;
         }
-        // Data first, then index entries: an entry must never point past the published file size.
-        log.append(records);
         for (RecordBatch batch : batches) {
             track(batch.lastOffset(), batch.maxTimestamp(), position, batch.sizeInBytes(), indexIntervalBytes);
             position += batch.sizeInBytes();
         }
     }
 
+    /**
+     * Removes the part of a failed write that reached the file. The file's size as published to
+     * readers never included it, but the channel's position did: later appends would land after it.
+     */
+    private void cutBackTo(int position, IOException writeFailure) throws IOException {
+        try {
+            log.truncateTo(position);
+        } catch (IOException e) {
+            // The partial batch stays: not an out-of-space error, so the caller takes the log directory offline.
+            IOException failure = new IOException("Cannot cut " + log.file() + " back to " + position
+                + " after a failed write: " + e.getMessage(), e);
+            failure.addSuppressed(writeFailure);
+            throw failure;
+        }
+    }
+
     /** Adds index entries for a batch now in the file and folds it into the largest timestamp. */
-    private void track(long lastOffset, long maxTimestamp, int position, int size, int indexIntervalBytes) {
+    private void track(long lastOffset, long maxTimestamp, int position, int size, int indexIntervalBytes)
+            throws IOException {
         // A full index only makes lookups scan further; the roll check before the next append
         // sees it full and starts a new segment.
         if (bytesSinceLastIndexEntry > indexIntervalBytes && !offsetIndex.isFull() && !timeIndex.isFull()) {
@@ -435,15 +473,39 @@ final class LogSegment implements Closeable {
      */
     void onBecomeInactive() throws IOException {
         if (maxTimestampSoFar >= 0) {
-            timeIndex.maybeAppend(maxTimestampSoFar, offsetOfMaxTimestampSoFar, true);
+            try {
+                timeIndex.maybeAppend(maxTimestampSoFar, offsetOfMaxTimestampSoFar, true);
+            } catch (IOException e) {
+                if (!LogDirFailures.isOutOfSpace(e)) {
+                    throw e;
+                }
+                // Appends reserve this slot's page, so only a segment untouched since a restart gets here. Without
+                // the entry, a restart takes the largest timestamp from the last entry (lower): still trim the files.
+                LOG.warn("No space for the final time index entry of {}", log.file());
+            }
         }
         offsetIndex.trimToValidSize();
         timeIndex.trimToValidSize();
         log.trim();
     }
 
+    /**
+     * Fsyncs the log file and both indexes; safe from a background thread. A segment closed
+     * meanwhile (deleted by retention, say) needs no fsync and is skipped.
+     */
     void flush() throws IOException {
-        log.flush();
+        if (closed) {
+            return;
+        }
+        Fsync.beforeFile(log.file().toPath());
+        try {
+            log.flush();
+        } catch (ClosedChannelException e) {
+            if (closed) {
+                return;
+            }
+            throw e;
+        }
         offsetIndex.flush();
         timeIndex.flush();
     }
@@ -487,15 +549,19 @@ final class LogSegment implements Closeable {
         }, delayMs);
     }
 
-    /** Closes the file and removes all three files from disk. */
+    /** Closes the file, unmaps the indexes and removes all three files from disk. */
     void closeAndDelete() throws IOException {
+        closed = true;
         log.deleteIfExists();
         offsetIndex.deleteIfExists();
         timeIndex.deleteIfExists();
     }
 
-    /** Closes the file as is, without trimming; the mapped indexes are left to the garbage collector. */
+    /** Closes the file as is, without trimming, and unmaps the indexes. */
     void closeHandlers() {
+        closed = true;
+        offsetIndex.closeWithoutTrim();
+        timeIndex.closeWithoutTrim();
         try {
             log.close();
         } catch (IOException e) {
@@ -505,6 +571,7 @@ final class LogSegment implements Closeable {
 
     @Override
     public void close() throws IOException {
+        closed = true;
         offsetIndex.close();
         timeIndex.close();
         log.trim();

@@ -33,13 +33,18 @@ final class OffsetIndex extends MappedIndex {
         lastOffset = count == 0 ? baseOffset : baseOffset + buffer().getInt((count - 1) * ENTRY_SIZE);
     }
 
-    /** Indexes the batch whose last offset is {@code offset}, starting at {@code position}. */
-    void append(long offset, int position) {
+    /**
+     * Indexes the batch whose last offset is {@code offset}, starting at {@code position}.
+     *
+     * @throws IOException no space for the page the entry goes into; the index is unchanged
+     */
+    void append(long offset, int position) throws IOException {
         int count = entries();
         if (count > 0 && offset <= lastOffset) {
             throw new IllegalStateException("Offset index of segment " + baseOffset + " got offset " + offset
                 + " after " + lastOffset);
         }
+        reserve(1);
         MappedByteBuffer buf = buffer();
         buf.putInt(count * ENTRY_SIZE, (int) (offset - baseOffset));
         buf.putInt(count * ENTRY_SIZE + 4, position);
@@ -49,13 +54,20 @@ final class OffsetIndex extends MappedIndex {
 
     /** The largest entry whose offset is at most {@code target}; (base, 0) when there is none. */
     Entry lookup(long target) {
-        int count = entries();
-        MappedByteBuffer buf = buffer();
-        int slot = largestSlotAtMost(buf, count, target);
-        if (slot < 0) {
+        if (!acquire()) {
             return new Entry(baseOffset, 0);
         }
-        return new Entry(baseOffset + buf.getInt(slot * ENTRY_SIZE), buf.getInt(slot * ENTRY_SIZE + 4));
+        try {
+            int count = entries();
+            MappedByteBuffer buf = buffer();
+            int slot = largestSlotAtMost(buf, count, target);
+            if (slot < 0) {
+                return new Entry(baseOffset, 0);
+            }
+            return new Entry(baseOffset + buf.getInt(slot * ENTRY_SIZE), buf.getInt(slot * ENTRY_SIZE + 4));
+        } finally {
+            release();
+        }
     }
 
     /**
@@ -64,7 +76,17 @@ final class OffsetIndex extends MappedIndex {
      * by it and holds only offsets below the limit, so a read can take them whole without reading their headers.
      */
     int lastPositionWithin(long maxPosition, long maxOffsetExclusive) {
-        int count = entries();
+        if (!acquire()) {
+            return -1;
+        }
+        try {
+            return lastPositionWithin(entries(), maxPosition, maxOffsetExclusive);
+        } finally {
+            release();
+        }
+    }
+
+    private int lastPositionWithin(int count, long maxPosition, long maxOffsetExclusive) {
         MappedByteBuffer buf = buffer();
         // Both fields grow with the slot, so "position and offset within the limits" holds for a prefix of the slots.
         int lo = 0;

@@ -59,8 +59,9 @@ final class TimeIndex extends MappedIndex {
      * Adds an entry when {@code timestamp} is newer than the last one.
      *
      * @param useReservedSlot true for the final entry of a segment, which may use the spare slot
+     * @throws IOException no space for the page the entry goes into; the index is unchanged
      */
-    void maybeAppend(long timestamp, long offset, boolean useReservedSlot) {
+    void maybeAppend(long timestamp, long offset, boolean useReservedSlot) throws IOException {
         int count = entries();
         if (count > 0 && timestamp <= lastTimestamp) {
             return;
@@ -68,6 +69,7 @@ final class TimeIndex extends MappedIndex {
         if (count >= maxEntries() || (!useReservedSlot && isFull())) {
             throw new IllegalStateException("Time index of segment " + baseOffset + " is full");
         }
+        reserve(1);
         MappedByteBuffer buf = buffer();
         buf.putLong(count * ENTRY_SIZE, timestamp);
         buf.putInt(count * ENTRY_SIZE + 8, (int) (offset - baseOffset));
@@ -78,13 +80,20 @@ final class TimeIndex extends MappedIndex {
 
     /** The largest entry whose timestamp is at most {@code target}; (-1, base) when none is. */
     Entry lookup(long target) {
-        int count = entries();
-        MappedByteBuffer buf = buffer();
-        int slot = largestSlotAtMost(buf, count, target);
-        if (slot < 0) {
+        if (!acquire()) {
             return new Entry(-1, baseOffset);
         }
-        return new Entry(buf.getLong(slot * ENTRY_SIZE), baseOffset + buf.getInt(slot * ENTRY_SIZE + 8));
+        try {
+            int count = entries();
+            MappedByteBuffer buf = buffer();
+            int slot = largestSlotAtMost(buf, count, target);
+            if (slot < 0) {
+                return new Entry(-1, baseOffset);
+            }
+            return new Entry(buf.getLong(slot * ENTRY_SIZE), baseOffset + buf.getInt(slot * ENTRY_SIZE + 8));
+        } finally {
+            release();
+        }
     }
 
     /** Drops the entries whose offset is at or above {@code offset}. */

@@ -3,6 +3,7 @@ package io.samsa.partition;
 import io.samsa.config.ServerConfig;
 import io.samsa.log.Log;
 import io.samsa.log.LogConfig;
+import io.samsa.log.LogDirFailures;
 import io.samsa.log.Scheduler;
 import io.samsa.metadata.MetadataImage;
 import io.samsa.metadata.MetadataRecord;
@@ -46,6 +47,7 @@ public final class PartitionManager implements MetadataStore.Listener, AutoClose
     private final Map<TopicPartition, Partition> partitions = new ConcurrentHashMap<>();
     private final Map<TopicPartition, Path> existingDirs = new ConcurrentHashMap<>();
     private final DelayedOperationPurgatory fetchPurgatory = new DelayedOperationPurgatory();
+    private final LogDirFailures logDirFailures = new LogDirFailures();
     private volatile Map<String, Object> topicDefaults;
 
     public PartitionManager(int nodeId, List<Path> logDirs, ServerConfig staticConfig, Scheduler scheduler, Time time) {
@@ -118,6 +120,19 @@ public final class PartitionManager implements MetadataStore.Listener, AutoClose
         return logDirs;
     }
 
+    /**
+     * True when a disk error took this log directory offline: its partitions answer
+     * KAFKA_STORAGE_ERROR until the broker restarts, the other directories keep serving.
+     */
+    public boolean isLogDirOffline(Path logDir) {
+        return logDirFailures.isOffline(logDir);
+    }
+
+    /** The log directories a disk error took offline, absolute. */
+    public Set<Path> offlineLogDirs() {
+        return logDirFailures.offlineDirs();
+    }
+
     /** The topic-level defaults in force: static server.properties overlaid with dynamic broker configs. */
     public Map<String, Object> topicDefaults() {
         return topicDefaults;
@@ -130,6 +145,9 @@ public final class PartitionManager implements MetadataStore.Listener, AutoClose
     /** Background duties, run by the broker's scheduler: retention, time-based rolls and flushes. */
     public void runRetention() {
         for (Partition partition : partitions.values()) {
+            if (partition.log().isOffline()) {
+                continue;
+            }
             try {
                 partition.log().rollIfDue();
                 int deleted = partition.log().deleteExpiredSegments();
@@ -167,6 +185,9 @@ public final class PartitionManager implements MetadataStore.Listener, AutoClose
 
     public void runFlush() {
         for (Partition partition : partitions.values()) {
+            if (partition.log().isOffline()) {
+                continue;
+            }
             try {
                 partition.log().flushIfDue();
             } catch (RuntimeException e) {
@@ -200,7 +221,7 @@ public final class PartitionManager implements MetadataStore.Listener, AutoClose
     private Partition open(TopicPartition tp, Uuid topicId, LogConfig config, int leaderEpoch) {
         Path dir = existingDirs.getOrDefault(tp, chooseLogDir().resolve(tp.topic() + "-" + tp.partition()));
         try {
-            Log partitionLog = Log.open(dir, tp, config, time, scheduler);
+            Log partitionLog = Log.open(dir, tp, config, time, scheduler, logDirFailures);
             // As Kafka skips them when it loads a snapshot: producers that expired while the broker was down.
             expireIdleProducers(tp, partitionLog);
             return new Partition(tp, topicId, partitionLog, leaderEpoch);
@@ -228,7 +249,9 @@ public final class PartitionManager implements MetadataStore.Listener, AutoClose
         }
         Map<Path, Integer> counts = new HashMap<>();
         for (Path dir : logDirs) {
-            counts.put(dir, 0);
+            if (!logDirFailures.isOffline(dir)) {
+                counts.put(dir, 0);
+            }
         }
         for (Partition p : partitions.values()) {
             Path parent = p.log().dir().getParent();

@@ -93,6 +93,9 @@ public final class BrokerInfoHandlers {
             } catch (IOException e) {
                 result.setErrorCode(Errors.KAFKA_STORAGE_ERROR.code());
             }
+            if (partitions.isLogDirOffline(dir)) {
+                result.setErrorCode(Errors.KAFKA_STORAGE_ERROR.code());
+            }
             Map<String, DescribeLogDirsResponseData.DescribeLogDirsTopic> topics = new LinkedHashMap<>();
             for (Partition partition : partitions.partitions()) {
                 TopicPartition tp = partition.topicPartition();

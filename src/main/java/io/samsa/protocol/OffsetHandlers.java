@@ -83,6 +83,7 @@ public final class OffsetHandlers {
         long timestamp = request.timestamp();
         int epoch = partition.leaderEpoch();
         try {
+            partition.log().checkOnline();
             if (timestamp == ListOffsetsRequest.LATEST_TIMESTAMP) {
                 long offset = isolationLevel == 1 ? partition.lastStableOffset() : partition.highWatermark();
                 result.setOffset(offset).setLeaderEpoch(epochAt(partition, offset));

@@ -20,6 +20,8 @@ import org.apache.kafka.common.record.internal.MemoryRecords;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.StringJoiner;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
@@ -27,6 +29,8 @@ import java.util.function.Consumer;
 /**
  * Produce: appends each partition's batch to its log and reports the assigned offsets. With one replica,
  * acks=1 and acks=all are both satisfied once the leader has appended; acks=0 gets no response at all.
+ * An append that triggered an fsync ({@code flush.messages}) is answered once that fsync is done, as in Kafka;
+ * the fsync runs on a flusher thread, so the network thread goes on meanwhile.
  */
 public final class ProduceHandler {
     private static final Logger log = LoggerFactory.getLogger(ProduceHandler.class);
@@ -50,6 +54,7 @@ public final class ProduceHandler {
         short acks = request.acks();
         boolean validAcks = acks == -1 || acks == 0 || acks == 1;
         ProduceResponseData response = new ProduceResponseData();
+        List<CompletableFuture<Void>> pendingFlushes = new ArrayList<>(0);
         for (ProduceRequestData.TopicProduceData topicData : request.topicData()) {
             TopicImage topic = topicData.name() == null || topicData.name().isEmpty()
                 ? controller.image().topic(topicData.topicId())
@@ -69,8 +74,15 @@ public final class ProduceHandler {
                     boolean byId = topicData.name() == null || topicData.name().isEmpty();
                     result.setErrorCode((byId ? Errors.UNKNOWN_TOPIC_ID : Errors.UNKNOWN_TOPIC_OR_PARTITION).code());
                 } else {
-                    append(new TopicPartition(topic.name(), partitionData.index()), (MemoryRecords) partitionData.records(),
-                        request.transactionalId(), result);
+                    CompletableFuture<Void> flushed = append(new TopicPartition(topic.name(), partitionData.index()),
+                        (MemoryRecords) partitionData.records(), request.transactionalId(), result);
+                    if (flushed != null) {
+                        pendingFlushes.add(flushed.exceptionally(e -> {
+                            result.setErrorCode(Errors.KAFKA_STORAGE_ERROR.code()).setErrorMessage(e.getMessage())
+                                .setBaseOffset(-1).setLogAppendTimeMs(-1);
+                            return null;
+                        }));
+                    }
                 }
                 topicResponse.partitionResponses().add(result);
             }
@@ -78,6 +90,9 @@ public final class ProduceHandler {
         }
         if (acks == 0) {
             return answerWithoutResponse(context, response);
+        }
+        if (!pendingFlushes.isEmpty()) {
+            return CompletableFuture.allOf(pendingFlushes.toArray(CompletableFuture[]::new)).thenApply(done -> response);
         }
         return CompletableFuture.completedFuture(response);
     }
@@ -103,15 +118,16 @@ public final class ProduceHandler {
             + context.header().correlationId() + ", client id " + context.clientId() + "): " + failed));
     }
 
-    private void append(TopicPartition tp, MemoryRecords records, String transactionalId, PartitionProduceResponse result) {
+    /** Appends and fills {@code result}; returns the fsync the append waits for, or null when it waits for none. */
+    private CompletableFuture<Void> append(TopicPartition tp, MemoryRecords records, String transactionalId, PartitionProduceResponse result) {
         Partition partition = partitions.partition(tp);
         if (partition == null) {
             result.setErrorCode(Errors.UNKNOWN_TOPIC_OR_PARTITION.code());
-            return;
+            return null;
         }
         if (records == null || records.sizeInBytes() == 0) {
             result.setErrorCode(Errors.INVALID_RECORD.code()).setErrorMessage("Produce request has no record batch");
-            return;
+            return null;
         }
         try {
             Consumer<TopicPartition> fault = appendFault;
@@ -122,7 +138,7 @@ public final class ProduceHandler {
             if (transactionalId != null || transactional) {
                 result.setErrorCode(Errors.TRANSACTIONAL_ID_AUTHORIZATION_FAILED.code())
                     .setErrorMessage("Transactions are not supported by this broker yet");
-                return;
+                return null;
             }
             LogAppendInfo info = partition.appendAsLeader(records);
             result.setBaseOffset(info.firstOffset())
@@ -131,6 +147,7 @@ public final class ProduceHandler {
             if (!info.duplicate()) {
                 partitions.onAppend(tp);
             }
+            return info.flushed().isDone() && !info.flushed().isCompletedExceptionally() ? null : info.flushed();
         } catch (ApiException e) {
             Errors error = Errors.forException(e);
             log.debug("Produce to {} rejected: {} {}", tp, error, e.getMessage());
@@ -141,5 +158,6 @@ public final class ProduceHandler {
             log.error("Produce to {} failed ({})", tp, error, e);
             result.setErrorCode(error.code()).setErrorMessage(e.getMessage());
         }
+        return null;
     }
 }
