@@ -30,10 +30,17 @@ final class ProducerIdBlocks {
                 return CompletableFuture.completedFuture(next++);
             }
             if (reserving == null) {
-                CompletableFuture<Long> reservation = reserve.apply(blockSize);
+                CompletableFuture<Long> reservation = new CompletableFuture<>();
                 reserving = reservation;
-                // Installed before any waiter runs, so the first one finds the block in place.
-                reservation.whenComplete((start, failure) -> installed(reservation, start));
+                // Waiters depend on the stage that installs the block, so each finds it in place when it runs.
+                reserve.apply(blockSize).whenComplete((start, failure) -> {
+                    installed(reservation, start);
+                    if (failure != null) {
+                        reservation.completeExceptionally(failure);
+                    } else {
+                        reservation.complete(start);
+                    }
+                });
                 block = reservation;
             } else {
                 block = reserving;

@@ -10,6 +10,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.KafkaStorageException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -22,6 +23,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * A metadata commit whose fsync hangs delays only the request that asked for it: the event loop keeps serving
@@ -79,6 +81,21 @@ class StalledMetadataCommitTest {
                 assertThat(producer.send(new ProducerRecord<>("stalled", 1, null, "after".getBytes(StandardCharsets.UTF_8)))
                     .get(30, TimeUnit.SECONDS).offset()).isZero();
             }
+        }
+    }
+
+    @Test
+    void aCommitThatFailsAnswersCreateTopicsWithAStorageErrorAndTheBrokerKeepsServing() throws Exception {
+        try (EmbeddedBroker broker = EmbeddedBroker.start(Map.of("num.network.threads", "1"));
+             Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
+            LocalMetadataLog.syncHook = file -> {
+                if (file.startsWith(broker.dataDir())) {
+                    throw new java.io.IOException("simulated disk failure");
+                }
+            };
+            assertThatThrownBy(() -> admin.createTopics(List.of(new NewTopic("doomed", 1, (short) 1))).all()
+                .get(30, TimeUnit.SECONDS)).hasCauseInstanceOf(KafkaStorageException.class);
+            assertThat(admin.listTopics().names().get(ANSWER_SECONDS, TimeUnit.SECONDS)).doesNotContain("doomed");
         }
     }
 
