@@ -1,10 +1,10 @@
 package io.samsa.group;
 
 import io.samsa.metadata.Controller;
+import io.samsa.metadata.MetadataImage;
 import io.samsa.metadata.TopicImage;
 import io.samsa.partition.Partition;
 import io.samsa.partition.PartitionManager;
-import io.netty.util.concurrent.DefaultThreadFactory;
 import io.samsa.log.LogReadInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.compress.Compression;
@@ -25,18 +25,14 @@ import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 
 /**
  * The internal compacted topic {@code __consumer_offsets}: created on first use with
  * {@code offsets.topic.num.partitions} partitions; a group's records go to partition
  * {@code abs(groupId.hashCode()) % partitions}, as in Kafka, through the normal partition append path.
- * Thread-safe: creation is serialised (and done off the network threads); appends are serialised per
- * partition by the log.
+ * Thread-safe: creation is asked of the controller once at a time and never waited for on a network thread;
+ * appends are serialised per partition by the log.
  */
 public final class OffsetsTopic implements GroupLog {
     private static final Logger log = LoggerFactory.getLogger(OffsetsTopic.class);
@@ -46,8 +42,8 @@ public final class OffsetsTopic implements GroupLog {
     private final PartitionManager partitions;
     private final GroupConfig config;
     private final Time time;
-    private final ExecutorService creator = new ThreadPoolExecutor(0, 1, 10, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
-        new DefaultThreadFactory("samsa-offsets-topic", true));
+    /** The creation under way, or null. */
+    private CompletableFuture<Boolean> creating;
 
     public OffsetsTopic(Controller controller, PartitionManager partitions, GroupConfig config, Time time) {
         this.controller = controller;
@@ -63,29 +59,44 @@ public final class OffsetsTopic implements GroupLog {
         return Utils.abs(groupId.hashCode()) % count;
     }
 
+    /** Completes with true once the topic exists and its partitions are open here. */
     @Override
     public CompletableFuture<Boolean> ensureReady() {
-        if (controller.image().topic(NAME) != null) {
-            return CompletableFuture.completedFuture(true);
+        MetadataImage image = controller.image();
+        if (image.topic(NAME) != null) {
+            return partitions.whenApplied(image).thenApply(applied -> true);
         }
-        // Creating 50 partitions takes a while: not on a network thread.
-        return CompletableFuture.supplyAsync(this::create, creator);
+        return create();
     }
 
-    private synchronized boolean create() {
-        if (controller.image().topic(NAME) != null) {
-            return true;
+    /** Asks the controller for the topic (its 50 logs are opened on the partitions' thread, not here). */
+    private synchronized CompletableFuture<Boolean> create() {
+        if (creating != null) {
+            return creating;
         }
-        Controller.CreateTopicResult result = controller.createTopic(NAME, config.offsetsTopicPartitions(),
+        CompletableFuture<Boolean> created = controller.createTopic(NAME, config.offsetsTopicPartitions(),
             config.offsetsTopicReplicationFactor(), Map.of(),
-            Map.of("cleanup.policy", "compact", "segment.bytes", String.valueOf(config.offsetsTopicSegmentBytes())), false);
-        ApiError error = result.error();
-        if (error.isFailure() && error.error() != Errors.TOPIC_ALREADY_EXISTS) {
-            log.error("Cannot create {}: {}", NAME, error);
-            return false;
+            Map.of("cleanup.policy", "compact", "segment.bytes", String.valueOf(config.offsetsTopicSegmentBytes())), false)
+            .thenApply(result -> {
+                ApiError error = result.error();
+                if (error.isFailure() && error.error() != Errors.TOPIC_ALREADY_EXISTS) {
+                    log.error("Cannot create {}: {}", NAME, error);
+                    return false;
+                }
+                if (!error.isFailure()) {
+                    log.info("Created {} with {} partitions", NAME, config.offsetsTopicPartitions());
+                }
+                return true;
+            });
+        creating = created;
+        created.whenComplete((ok, failure) -> creationDone(created));
+        return created;
+    }
+
+    private synchronized void creationDone(CompletableFuture<Boolean> done) {
+        if (creating == done) {
+            creating = null;
         }
-        log.info("Created {} with {} partitions", NAME, config.offsetsTopicPartitions());
-        return true;
     }
 
     @Override
@@ -93,7 +104,9 @@ public final class OffsetsTopic implements GroupLog {
         if (entries.isEmpty()) {
             return Errors.NONE;
         }
-        if (controller.image().topic(NAME) == null && !create()) {
+        if (controller.image().topic(NAME) == null) {
+            // Never waited for here (this may be a network thread): the client retries once it exists.
+            ensureReady();
             return Errors.COORDINATOR_NOT_AVAILABLE;
         }
         TopicPartition tp = new TopicPartition(NAME, partitionFor(groupId));

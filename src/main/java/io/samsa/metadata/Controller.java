@@ -1,5 +1,6 @@
 package io.samsa.metadata;
 
+import io.netty.util.concurrent.DefaultThreadFactory;
 import io.samsa.config.ServerConfig;
 import io.samsa.log.LogConfig;
 import io.samsa.metadata.MetadataRecord.ConfigRecord;
@@ -11,9 +12,12 @@ import io.samsa.metadata.MetadataRecord.TopicRecord;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.errors.InvalidTopicException;
+import org.apache.kafka.common.errors.NotControllerException;
 import org.apache.kafka.common.internals.Topic;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.ApiError;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -22,46 +26,144 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
  * Decides metadata changes: validates a request against the current image and Kafka's rules, then commits
  * the records that carry it out. In a cluster this runs on the quorum leader; here on the one broker.
- * Thread-safe: every change is serialised so validation and commit see the same image.
+ *
+ * <p>Threads: every change runs, in the order asked, on the one {@code samsa-controller} thread, which validates
+ * it against the store's image and then waits there for its commit before taking the next change. So each change
+ * is validated against an image holding every earlier one, with no lock and no image of uncommitted changes to
+ * roll back when a commit fails (which a Raft quorum's may, on a lost leadership). Waiting is fine on this thread,
+ * which serves no connection; metadata changes are rare enough that committing one at a time costs nothing that
+ * matters. Callers get a future instead: it completes once the change is committed and this broker has applied it
+ * ({@code appliedLocally}: its logs opened or deleted), so the client that asked reads its own write. A commit that
+ * fails answers with the error ({@code KAFKA_STORAGE_ERROR} for an I/O error), never a hang.
  */
-public final class Controller {
+public final class Controller implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Controller.class);
     /** Producer ids are handed to brokers in blocks, so InitProducerId rarely writes metadata. */
     public static final int PRODUCER_ID_BLOCK_SIZE = 1000;
+    private static final long CLOSE_WAIT_SECONDS = 30;
 
     private final MetadataStore store;
     private final ServerConfig config;
     private final Supplier<Set<Integer>> liveBrokers;
+    private final Function<MetadataImage, ? extends CompletionStage<?>> appliedLocally;
+    private final ExecutorService thread = Executors.newSingleThreadExecutor(new DefaultThreadFactory("samsa-controller", true));
 
     /** As Kafka's controller (KAFKA-17870): one request builds at most this many partitions, so none can exhaust memory. */
     static final int MAX_PARTITIONS_PER_REQUEST = 10_000;
     private static final String EXCESSIVE_PARTITIONS = "Excessively large number of partitions per request.";
 
-    public Controller(MetadataStore store, ServerConfig config, Supplier<Set<Integer>> liveBrokers) {
+    /**
+     * @param appliedLocally completes once this broker has applied the given image (for read-your-writes); a
+     *                       change's answer waits for it
+     */
+    public Controller(MetadataStore store, ServerConfig config, Supplier<Set<Integer>> liveBrokers,
+                      Function<MetadataImage, ? extends CompletionStage<?>> appliedLocally) {
         this.store = store;
         this.config = config;
         this.liveBrokers = liveBrokers;
+        this.appliedLocally = appliedLocally;
     }
 
     public MetadataImage image() {
         return store.image();
     }
 
+    /**
+     * What a change decided against an image: records to commit (none when it only answers: a validation error,
+     * {@code validateOnly}, nothing to change) and the answer to give once they are committed.
+     */
+    private record Decision<T>(List<MetadataRecord> records, T answer) {
+    }
+
+    private static <T> Decision<T> answer(T answer) {
+        return new Decision<>(List.of(), answer);
+    }
+
+    private static <T> Decision<T> commit(List<MetadataRecord> records, T answer) {
+        return new Decision<>(records, answer);
+    }
+
+    /**
+     * Runs {@code decide} on the controller thread against the latest image and commits its records there.
+     * {@code onCommitFailure} turns a failed commit into an answer; null fails the future instead.
+     */
+    private <T> CompletableFuture<T> change(Function<MetadataImage, Decision<T>> decide, Function<Throwable, T> onCommitFailure) {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        try {
+            thread.execute(() -> {
+                try {
+                    decideAndCommit(decide, onCommitFailure, result);
+                } catch (RuntimeException e) {
+                    result.completeExceptionally(e);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            result.completeExceptionally(new NotControllerException("The controller is shut down"));
+        }
+        return result;
+    }
+
+    private <T> void decideAndCommit(Function<MetadataImage, Decision<T>> decide, Function<Throwable, T> onCommitFailure,
+                                     CompletableFuture<T> result) {
+        MetadataImage image = store.image();
+        Decision<T> decision = decide.apply(image);
+        MetadataImage answered = image;
+        if (!decision.records().isEmpty()) {
+            try {
+                answered = store.commit(decision.records()).join();
+            } catch (CompletionException e) {
+                Throwable cause = e.getCause() != null ? e.getCause() : e;
+                log.error("A metadata change could not be committed", cause);
+                if (onCommitFailure == null) {
+                    result.completeExceptionally(cause);
+                } else {
+                    result.complete(onCommitFailure.apply(cause));
+                }
+                return;
+            }
+        }
+        // Even an answer without a commit waits until the image it was decided on is applied here: a
+        // TOPIC_ALREADY_EXISTS must not beat the opening of the logs another client's creation is waiting for.
+        T answer = decision.answer();
+        appliedLocally.apply(answered).whenComplete((ignored, failure) -> {
+            if (failure != null) {
+                log.warn("This broker could not confirm it applied a metadata change", failure);
+            }
+            result.complete(answer);
+        });
+    }
+
     /** The result of a topic creation: its error, and on success the topic as created (or as it would be). */
     public record CreateTopicResult(ApiError error, TopicImage topic) {
     }
 
-    public synchronized CreateTopicResult createTopic(String name, int numPartitions, short replicationFactor,
-                                                      Map<Integer, List<Integer>> assignments, Map<String, String> configs,
-                                                      boolean validateOnly) {
-        MetadataImage image = store.image();
+    /** Creates a topic; on success the result carries it as created (or, with {@code validateOnly}, as it would be). */
+    public CompletableFuture<CreateTopicResult> createTopic(String name, int numPartitions, short replicationFactor,
+                                                            Map<Integer, List<Integer>> assignments, Map<String, String> configs,
+                                                            boolean validateOnly) {
+        return change(image -> decideCreateTopic(image, name, numPartitions, replicationFactor, assignments, configs, validateOnly),
+            failure -> new CreateTopicResult(ApiError.fromThrowable(failure), null));
+    }
+
+    private Decision<CreateTopicResult> decideCreateTopic(MetadataImage image, String name, int numPartitions,
+                                                          short replicationFactor, Map<Integer, List<Integer>> assignments,
+                                                          Map<String, String> configs, boolean validateOnly) {
         ApiError nameError = validateNewTopicName(image, name);
         if (nameError != null) {
-            return new CreateTopicResult(nameError, null);
+            return answer(new CreateTopicResult(nameError, null));
         }
         List<List<Integer>> replicas;
         if (!assignments.isEmpty()) {
@@ -79,7 +181,7 @@ public final class Controller {
                 }
                 ApiError error = validateAssignment(assignment);
                 if (error != null) {
-                    return new CreateTopicResult(error, null);
+                    return answer(new CreateTopicResult(error, null));
                 }
                 replicas.add(List.copyOf(assignment));
             }
@@ -105,7 +207,7 @@ public final class Controller {
         }
         ApiError configError = validateTopicConfigs(configs);
         if (configError != null) {
-            return new CreateTopicResult(configError, null);
+            return answer(new CreateTopicResult(configError, null));
         }
 
         Uuid topicId = Uuid.randomUuid();
@@ -118,55 +220,63 @@ public final class Controller {
         for (Map.Entry<String, String> e : configs.entrySet()) {
             records.add(new ConfigRecord(ResourceType.TOPIC, name, e.getKey(), e.getValue()));
         }
-        MetadataImage result = validateOnly ? image.apply(records) : store.commit(records);
-        return new CreateTopicResult(ApiError.NONE, result.topic(name));
+        CreateTopicResult created = new CreateTopicResult(ApiError.NONE, image.apply(records).topic(name));
+        return validateOnly ? answer(created) : commit(records, created);
     }
 
-    public synchronized ApiError deleteTopic(Uuid topicId) {
+    public CompletableFuture<ApiError> deleteTopic(Uuid topicId) {
+        return change(image -> decideDeleteTopic(image, topicId), ApiError::fromThrowable);
+    }
+
+    private Decision<ApiError> decideDeleteTopic(MetadataImage image, Uuid topicId) {
         if (!config.getBoolean(ServerConfig.DELETE_TOPIC_ENABLE)) {
-            return new ApiError(Errors.TOPIC_DELETION_DISABLED, "Topic deletion is disabled.");
+            return answer(new ApiError(Errors.TOPIC_DELETION_DISABLED, "Topic deletion is disabled."));
         }
-        if (store.image().topic(topicId) == null) {
-            return new ApiError(Errors.UNKNOWN_TOPIC_ID, "Topic id " + topicId + " does not exist.");
+        if (image.topic(topicId) == null) {
+            return answer(new ApiError(Errors.UNKNOWN_TOPIC_ID, "Topic id " + topicId + " does not exist."));
         }
-        store.commit(List.of(new RemoveTopicRecord(topicId)));
-        return ApiError.NONE;
+        return commit(List.of(new RemoveTopicRecord(topicId)), ApiError.NONE);
     }
 
-    public synchronized ApiError createPartitions(String topicName, int newCount, List<List<Integer>> newAssignments,
-                                                  boolean validateOnly) {
-        MetadataImage image = store.image();
+    public CompletableFuture<ApiError> createPartitions(String topicName, int newCount, List<List<Integer>> newAssignments,
+                                                        boolean validateOnly) {
+        return change(image -> decideCreatePartitions(image, topicName, newCount, newAssignments, validateOnly),
+            ApiError::fromThrowable);
+    }
+
+    private Decision<ApiError> decideCreatePartitions(MetadataImage image, String topicName, int newCount,
+                                                      List<List<Integer>> newAssignments, boolean validateOnly) {
         TopicImage topic = image.topic(topicName);
         if (topic == null) {
-            return new ApiError(Errors.UNKNOWN_TOPIC_OR_PARTITION, "The topic '" + topicName + "' does not exist.");
+            return answer(new ApiError(Errors.UNKNOWN_TOPIC_OR_PARTITION, "The topic '" + topicName + "' does not exist."));
         }
         int current = topic.partitionCount();
         if (newCount < current) {
-            return new ApiError(Errors.INVALID_PARTITIONS, "The topic " + topicName + " currently has " + current
-                + " partition(s); " + newCount + " would not be an increase.");
+            return answer(new ApiError(Errors.INVALID_PARTITIONS, "The topic " + topicName + " currently has " + current
+                + " partition(s); " + newCount + " would not be an increase."));
         }
         if (newCount == current) {
-            return new ApiError(Errors.INVALID_PARTITIONS, "Topic already has " + current + " partition(s).");
+            return answer(new ApiError(Errors.INVALID_PARTITIONS, "Topic already has " + current + " partition(s)."));
         }
         if ((long) newCount - current > MAX_PARTITIONS_PER_REQUEST) {
-            return new ApiError(Errors.POLICY_VIOLATION, EXCESSIVE_PARTITIONS);
+            return answer(new ApiError(Errors.POLICY_VIOLATION, EXCESSIVE_PARTITIONS));
         }
         List<List<Integer>> replicas;
         if (newAssignments != null) {
             if (newAssignments.size() != newCount - current) {
-                return new ApiError(Errors.INVALID_REPLICA_ASSIGNMENT, "Attempted to add " + (newCount - current)
-                    + " additional partition(s), but only " + newAssignments.size() + " assignment(s) were specified.");
+                return answer(new ApiError(Errors.INVALID_REPLICA_ASSIGNMENT, "Attempted to add " + (newCount - current)
+                    + " additional partition(s), but only " + newAssignments.size() + " assignment(s) were specified."));
             }
             int factor = topic.partitions().get(0).replicas().size();
             for (List<Integer> assignment : newAssignments) {
                 if (assignment.size() != factor) {
-                    return new ApiError(Errors.INVALID_REPLICA_ASSIGNMENT, "The manual partition assignment includes a partition with "
+                    return answer(new ApiError(Errors.INVALID_REPLICA_ASSIGNMENT, "The manual partition assignment includes a partition with "
                         + assignment.size() + " replica(s), but this is not consistent with previous partitions, which have "
-                        + factor + " replica(s).");
+                        + factor + " replica(s)."));
                 }
                 ApiError error = validateAssignment(assignment);
                 if (error != null) {
-                    return error;
+                    return answer(error);
                 }
             }
             replicas = newAssignments;
@@ -174,32 +284,36 @@ public final class Controller {
             int factor = topic.partitions().get(0).replicas().size();
             List<Integer> brokers = new ArrayList<>(new TreeSet<>(liveBrokers.get()));
             if (factor > brokers.size()) {
-                return new ApiError(Errors.INVALID_REPLICATION_FACTOR, "Unable to replicate the partition " + factor
-                    + " time(s): only " + brokers.size() + " broker(s) are registered.");
+                return answer(new ApiError(Errors.INVALID_REPLICATION_FACTOR, "Unable to replicate the partition " + factor
+                    + " time(s): only " + brokers.size() + " broker(s) are registered."));
             }
             replicas = assignReplicas(brokers, newCount - current, (short) factor, current);
         }
         if (validateOnly) {
-            return ApiError.NONE;
+            return answer(ApiError.NONE);
         }
         List<MetadataRecord> records = new ArrayList<>();
         for (int i = 0; i < replicas.size(); i++) {
             List<Integer> r = List.copyOf(replicas.get(i));
             records.add(new PartitionRecord(topic.topicId(), current + i, r, r, r.get(0), 0));
         }
-        store.commit(records);
-        return ApiError.NONE;
+        return commit(records, ApiError.NONE);
     }
 
     /**
      * Changes a topic's config overrides: each entry sets a value, or removes the override when the value
      * is null. With {@code replaceAll}, overrides not named are removed too (the legacy AlterConfigs).
      */
-    public synchronized ApiError alterTopicConfigs(String topicName, Map<String, String> changes, boolean replaceAll,
-                                                   boolean validateOnly) {
-        TopicImage topic = store.image().topic(topicName);
+    public CompletableFuture<ApiError> alterTopicConfigs(String topicName, Map<String, String> changes, boolean replaceAll,
+                                                         boolean validateOnly) {
+        return change(image -> decideAlterTopicConfigs(image, topicName, changes, replaceAll, validateOnly), ApiError::fromThrowable);
+    }
+
+    private Decision<ApiError> decideAlterTopicConfigs(MetadataImage image, String topicName, Map<String, String> changes,
+                                                       boolean replaceAll, boolean validateOnly) {
+        TopicImage topic = image.topic(topicName);
         if (topic == null) {
-            return new ApiError(Errors.UNKNOWN_TOPIC_OR_PARTITION, "The topic '" + topicName + "' does not exist.");
+            return answer(new ApiError(Errors.UNKNOWN_TOPIC_OR_PARTITION, "The topic '" + topicName + "' does not exist."));
         }
         Map<String, String> result = replaceAll ? new HashMap<>() : new HashMap<>(topic.configs());
         for (Map.Entry<String, String> e : changes.entrySet()) {
@@ -211,10 +325,10 @@ public final class Controller {
         }
         ApiError error = validateTopicConfigs(result);
         if (error != null) {
-            return error;
+            return answer(error);
         }
         if (validateOnly) {
-            return ApiError.NONE;
+            return answer(ApiError.NONE);
         }
         List<MetadataRecord> records = new ArrayList<>();
         Set<String> keys = new HashSet<>(topic.configs().keySet());
@@ -226,8 +340,7 @@ public final class Controller {
                 records.add(new ConfigRecord(ResourceType.TOPIC, topicName, key, after));
             }
         }
-        store.commit(records);
-        return ApiError.NONE;
+        return commit(records, ApiError.NONE);
     }
 
     /**
@@ -235,8 +348,13 @@ public final class Controller {
      * Only the topic-default settings ({@code log.retention.ms}, {@code message.max.bytes}, …) may change
      * while running, as in Kafka.
      */
-    public synchronized ApiError alterBrokerConfigs(String resourceName, Map<String, String> changes, boolean replaceAll,
-                                                    boolean validateOnly) {
+    public CompletableFuture<ApiError> alterBrokerConfigs(String resourceName, Map<String, String> changes, boolean replaceAll,
+                                                          boolean validateOnly) {
+        return change(image -> decideAlterBrokerConfigs(image, resourceName, changes, replaceAll, validateOnly), ApiError::fromThrowable);
+    }
+
+    private Decision<ApiError> decideAlterBrokerConfigs(MetadataImage image, String resourceName, Map<String, String> changes,
+                                                        boolean replaceAll, boolean validateOnly) {
         Set<String> dynamic = dynamicBrokerKeys();
         Set<String> rejected = new TreeSet<>();
         for (String key : changes.keySet()) {
@@ -245,9 +363,9 @@ public final class Controller {
             }
         }
         if (!rejected.isEmpty()) {
-            return new ApiError(Errors.INVALID_CONFIG, "Cannot update these configs dynamically: " + rejected);
+            return answer(new ApiError(Errors.INVALID_CONFIG, "Cannot update these configs dynamically: " + rejected));
         }
-        Map<String, String> current = store.image().brokerConfigs(resourceName);
+        Map<String, String> current = image.brokerConfigs(resourceName);
         Map<String, String> result = replaceAll ? new HashMap<>() : new HashMap<>(current);
         for (Map.Entry<String, String> e : changes.entrySet()) {
             if (e.getValue() == null) {
@@ -261,10 +379,10 @@ public final class Controller {
         try {
             new ServerConfig(props, false);
         } catch (ConfigException e) {
-            return new ApiError(Errors.INVALID_CONFIG, e.getMessage());
+            return answer(new ApiError(Errors.INVALID_CONFIG, e.getMessage()));
         }
         if (validateOnly) {
-            return ApiError.NONE;
+            return answer(ApiError.NONE);
         }
         List<MetadataRecord> records = new ArrayList<>();
         Set<String> keys = new HashSet<>(current.keySet());
@@ -274,15 +392,33 @@ public final class Controller {
                 records.add(new ConfigRecord(ResourceType.BROKER, resourceName, key, result.get(key)));
             }
         }
-        store.commit(records);
-        return ApiError.NONE;
+        return commit(records, ApiError.NONE);
     }
 
-    /** Reserves a block of producer ids; returns the first id of the block. */
-    public synchronized long allocateProducerIds(int count) {
-        long start = store.image().nextProducerId();
-        store.commit(List.of(new ProducerIdsRecord(start + count)));
-        return start;
+    /**
+     * Reserves a block of producer ids; completes with the first id of the block, or exceptionally when the
+     * reservation cannot be made durable (no id of the block may then be handed out).
+     */
+    public CompletableFuture<Long> allocateProducerIds(int count) {
+        return change(image -> {
+            long start = image.nextProducerId();
+            return commit(List.of(new ProducerIdsRecord(start + count)), start);
+        }, null);
+    }
+
+    /** Lets the changes already asked for finish (each is bounded by its commit); later ones fail. */
+    @Override
+    public void close() {
+        thread.shutdown();
+        try {
+            if (!thread.awaitTermination(CLOSE_WAIT_SECONDS, TimeUnit.SECONDS)) {
+                log.warn("Metadata changes still pending after {} s at close", CLOSE_WAIT_SECONDS);
+                thread.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            thread.shutdownNow();
+        }
     }
 
     public static Set<String> dynamicBrokerKeys() {
@@ -362,7 +498,7 @@ public final class Controller {
         return result;
     }
 
-    private static CreateTopicResult failed(Errors error, String message) {
-        return new CreateTopicResult(new ApiError(error, message), null);
+    private static Decision<CreateTopicResult> failed(Errors error, String message) {
+        return answer(new CreateTopicResult(new ApiError(error, message), null));
     }
 }

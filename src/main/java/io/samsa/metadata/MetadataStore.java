@@ -1,20 +1,27 @@
 package io.samsa.metadata;
 
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
 /**
  * Where metadata records become durable and ordered. One broker keeps them in a local file
- * ({@link LocalMetadataLog}); a cluster replicates them through a Raft quorum. Either way every
- * listener sees every committed batch of records, in order, followed by the image they produced.
+ * ({@link LocalMetadataLog}); a cluster replicates them through a Raft quorum. Either way a commit completes
+ * later, on the store's own thread, and may fail; every listener sees every committed batch of records, in
+ * commit order, followed by the image they produced.
  */
 public interface MetadataStore extends AutoCloseable {
 
-    /** The image after the last committed record. */
+    /** The image after the last committed record. Never blocks; safe from any thread. */
     MetadataImage image();
 
-    /** Makes the records durable as one atomic batch and applies them; returns the new image. */
-    MetadataImage commit(List<MetadataRecord> records);
+    /**
+     * Makes the records durable as one atomic batch and applies them. Returns at once; the future completes with
+     * the new image after every listener has been told of it, or exceptionally when the batch cannot be made
+     * durable ({@link org.apache.kafka.common.errors.KafkaStorageException} for an I/O error), in which case the
+     * image is unchanged. Batches are applied in the order of the calls.
+     */
+    CompletableFuture<MetadataImage> commit(List<MetadataRecord> records);
 
     /** Called after each committed batch with the image before and after it. */
     void addListener(Listener listener);
@@ -22,6 +29,11 @@ public interface MetadataStore extends AutoCloseable {
     @Override
     void close();
 
+    /**
+     * Told of each committed batch on the store's thread, before the commit's future completes. It must return
+     * quickly and never block: a listener with disk work to do (opening logs, deleting them) hands the change to
+     * a thread of its own.
+     */
     @FunctionalInterface
     interface Listener {
         void onCommit(MetadataImage before, MetadataImage after, List<MetadataRecord> records);

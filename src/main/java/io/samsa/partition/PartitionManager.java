@@ -5,6 +5,8 @@ import io.samsa.log.Log;
 import io.samsa.log.LogConfig;
 import io.samsa.log.LogDirFailures;
 import io.samsa.log.Scheduler;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.samsa.metadata.AppliedWatermark;
 import io.samsa.metadata.MetadataImage;
 import io.samsa.metadata.MetadataRecord;
 import io.samsa.metadata.MetadataStore;
@@ -13,6 +15,7 @@ import io.samsa.metadata.TopicImage.PartitionImage;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.utils.Time;
+import org.apache.kafka.common.utils.Utils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,17 +30,34 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
  * The partitions this broker hosts. Follows the metadata image: opens (or recovers) a log for each
  * partition assigned here, applies config changes, and closes and deletes the logs of deleted topics.
- * Thread-safe: partitions live in a concurrent map; metadata changes arrive serialised from the store.
+ * A partition directory the metadata does not know is never deleted: it is moved aside as Kafka's stray
+ * directories are ({@code <topic>-<partition>.<id>-stray}) and kept for the operator.
+ *
+ * <p>Threads: partitions live in a concurrent map, read from any thread. Committed metadata changes arrive on
+ * the store's thread, which must not wait for disks, so {@link #onCommit} only queues them; the
+ * {@code samsa-partition-changes} thread opens, reconfigures and deletes logs one change at a time, in commit
+ * order, and then advances {@link #whenApplied}, which admin requests wait on to answer only after this broker
+ * has applied what they changed.
  */
 public final class PartitionManager implements MetadataStore.Listener, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(PartitionManager.class);
     public static final String METADATA_DIR = "__cluster_metadata-0";
+    /** Kafka's suffix for a partition directory moved aside because the metadata does not know it. */
+    public static final String STRAY_DIR_SUFFIX = "-stray";
+    private static final int MAX_DIR_NAME_LENGTH = 255;
+    private static final long CLOSE_WAIT_SECONDS = 30;
 
     private final int nodeId;
     private final List<Path> logDirs;
@@ -49,6 +69,8 @@ public final class PartitionManager implements MetadataStore.Listener, AutoClose
     private final DelayedOperationPurgatory fetchPurgatory = new DelayedOperationPurgatory();
     private final LogDirFailures logDirFailures = new LogDirFailures();
     private volatile Map<String, Object> topicDefaults;
+    private final ExecutorService changes = Executors.newSingleThreadExecutor(new DefaultThreadFactory("samsa-partition-changes", true));
+    private final AppliedWatermark applied = new AppliedWatermark();
 
     public PartitionManager(int nodeId, List<Path> logDirs, ServerConfig staticConfig, Scheduler scheduler, Time time) {
         this.nodeId = nodeId;
@@ -59,32 +81,99 @@ public final class PartitionManager implements MetadataStore.Listener, AutoClose
         this.topicDefaults = staticConfig.topicDefaults();
     }
 
-    /** Opens every log the image assigns here (recovering them after a crash) and deletes orphaned ones. */
+    /**
+     * Opens every log the image assigns here (recovering them after a crash) and moves aside, never deletes, the
+     * partition directories the image does not know (a lost or older metadata log must not cost the data).
+     */
     public void load(MetadataImage image) throws IOException {
+        List<Path> strays = new ArrayList<>();
         for (Path dir : logDirs) {
             Files.createDirectories(dir);
             try (Stream<Path> children = Files.list(dir)) {
                 for (Path child : (Iterable<Path>) children::iterator) {
-                    TopicPartition tp = parseDirName(child.getFileName().toString());
-                    if (tp != null && Files.isDirectory(child)) {
+                    if (!Files.isDirectory(child)) {
+                        continue;
+                    }
+                    String name = child.getFileName().toString();
+                    TopicPartition tp = parseDirName(name);
+                    if (tp != null) {
                         existingDirs.put(tp, child);
+                    } else if (name.endsWith(STRAY_DIR_SUFFIX)) {
+                        strays.add(child);
                     }
                 }
             }
+        }
+        if (!strays.isEmpty()) {
+            log.warn("{} stray partition director{} kept from earlier starts (delete by hand once not needed): {}",
+                strays.size(), strays.size() == 1 ? "y is" : "ies are", strays);
         }
         topicDefaults = effectiveTopicDefaults(image);
         reconcile(image);
         for (Map.Entry<TopicPartition, Path> e : existingDirs.entrySet()) {
             if (!partitions.containsKey(e.getKey())) {
-                log.info("Deleting {}: its topic is not in the metadata", e.getValue());
-                deleteDirectory(e.getValue());
+                moveAside(e.getKey(), e.getValue());
             }
         }
         existingDirs.clear();
+        applied.advanceTo(image);
     }
 
+    /** Renames a partition directory the metadata does not know to a stray name, keeping every byte of it. */
+    private static void moveAside(TopicPartition tp, Path dir) {
+        long bytes = sizeOf(dir);
+        Path stray = dir.resolveSibling(strayDirName(tp));
+        try {
+            Utils.atomicMoveWithFallback(dir, stray, true);
+            log.warn("{} is not in the metadata: moved aside to {} with its {} bytes, which are kept, not deleted",
+                dir, stray, bytes);
+        } catch (IOException e) {
+            log.error("{} is not in the metadata and could not be moved aside to {}; left where it is ({} bytes)",
+                dir, stray, bytes, e);
+        }
+    }
+
+    /** {@code <topic>-<partition>.<uuid without dashes>-stray}, the topic cut short to keep the name within 255 characters. */
+    static String strayDirName(TopicPartition tp) {
+        String suffix = "-" + tp.partition() + "." + UUID.randomUUID().toString().replace("-", "") + STRAY_DIR_SUFFIX;
+        String topic = tp.topic();
+        return topic.substring(0, Math.min(topic.length(), MAX_DIR_NAME_LENGTH - suffix.length())) + suffix;
+    }
+
+    private static long sizeOf(Path dir) {
+        try (Stream<Path> walk = Files.walk(dir)) {
+            return walk.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
+        } catch (IOException | UncheckedIOException e) {
+            return -1;
+        }
+    }
+
+    /** Completes once this broker has applied the image: the logs it adds opened, those it removes deleted. */
+    public CompletableFuture<Void> whenApplied(MetadataImage image) {
+        return applied.whenApplied(image);
+    }
+
+    /** On the metadata store's thread: queues the change for the partition-changes thread. */
     @Override
     public void onCommit(MetadataImage before, MetadataImage after, List<MetadataRecord> records) {
+        try {
+            changes.execute(() -> apply(before, after, records));
+        } catch (RejectedExecutionException e) {
+            log.debug("Closed: a metadata change to {} records is not applied", after.recordCount());
+        }
+    }
+
+    private void apply(MetadataImage before, MetadataImage after, List<MetadataRecord> records) {
+        try {
+            applyChange(before, after, records);
+        } catch (RuntimeException e) {
+            log.error("Applying a metadata change (to {} records) failed", after.recordCount(), e);
+        } finally {
+            applied.advanceTo(after);
+        }
+    }
+
+    private void applyChange(MetadataImage before, MetadataImage after, List<MetadataRecord> records) {
         boolean brokerConfigChanged = records.stream().anyMatch(r ->
             r instanceof MetadataRecord.ConfigRecord c && c.resourceType() == MetadataRecord.ResourceType.BROKER);
         if (brokerConfigChanged) {
@@ -274,7 +363,7 @@ public final class PartitionManager implements MetadataStore.Listener, AutoClose
     /** {@code <topic>-<partition>} → the partition; null for anything else in a log dir. */
     static TopicPartition parseDirName(String name) {
         int dash = name.lastIndexOf('-');
-        if (dash <= 0 || dash == name.length() - 1 || name.equals(METADATA_DIR)) {
+        if (name.endsWith(STRAY_DIR_SUFFIX) || dash <= 0 || dash == name.length() - 1 || name.equals(METADATA_DIR)) {
             return null;
         }
         String suffix = name.substring(dash + 1);
@@ -308,6 +397,18 @@ public final class PartitionManager implements MetadataStore.Listener, AutoClose
 
     @Override
     public void close() {
+        // Changes already queued finish first, so no log is opened after the others are closed.
+        changes.shutdown();
+        try {
+            if (!changes.awaitTermination(CLOSE_WAIT_SECONDS, TimeUnit.SECONDS)) {
+                log.warn("Metadata changes still being applied after {} s at close", CLOSE_WAIT_SECONDS);
+                changes.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            changes.shutdownNow();
+        }
+        applied.close(new IllegalStateException("The broker is shutting down"));
         fetchPurgatory.close();
         for (Partition partition : partitions.values()) {
             try {

@@ -30,10 +30,8 @@ public final class BrokerInfoHandlers {
     /** KIP-511's rule for client software name and version. */
     private static final java.util.regex.Pattern SOFTWARE_FIELD = java.util.regex.Pattern.compile("[a-zA-Z0-9](?:[a-zA-Z0-9\\-.]*[a-zA-Z0-9])?");
     private final RequestDispatcher dispatcher;
-    private final Controller controller;
     private final PartitionManager partitions;
-    private long nextProducerId = 0;
-    private long producerIdBlockEnd = 0;
+    private final ProducerIdBlocks producerIds;
 
     private final ClusterInfo cluster;
     private final int nodeId;
@@ -43,7 +41,7 @@ public final class BrokerInfoHandlers {
         this.dispatcher = dispatcher;
         this.cluster = cluster;
         this.nodeId = nodeId;
-        this.controller = controller;
+        this.producerIds = new ProducerIdBlocks(Controller.PRODUCER_ID_BLOCK_SIZE, controller::allocateProducerIds);
         this.partitions = partitions;
     }
 
@@ -123,16 +121,12 @@ public final class BrokerInfoHandlers {
         if (request.transactionalId() != null) {
             return CompletableFuture.completedFuture(response.setErrorCode(Errors.TRANSACTIONAL_ID_AUTHORIZATION_FAILED.code()));
         }
-        return CompletableFuture.completedFuture(response.setErrorCode(Errors.NONE.code())
-            .setProducerId(nextProducerId()).setProducerEpoch((short) 0));
-    }
-
-    /** Hands out ids from a block reserved in the metadata log, so a restart never reuses one. */
-    private synchronized long nextProducerId() {
-        if (nextProducerId >= producerIdBlockEnd) {
-            nextProducerId = controller.allocateProducerIds(Controller.PRODUCER_ID_BLOCK_SIZE);
-            producerIdBlockEnd = nextProducerId + Controller.PRODUCER_ID_BLOCK_SIZE;
-        }
-        return nextProducerId++;
+        return producerIds.nextId().handle((id, failure) -> {
+            if (failure != null) {
+                // As Kafka's broker when no block could be had from the controller: a retriable error.
+                return response.setErrorCode(Errors.COORDINATOR_LOAD_IN_PROGRESS.code());
+            }
+            return response.setErrorCode(Errors.NONE.code()).setProducerId(id).setProducerEpoch((short) 0);
+        });
     }
 }

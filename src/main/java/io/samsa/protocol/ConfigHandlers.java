@@ -32,7 +32,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
-/** DescribeConfigs, AlterConfigs and IncrementalAlterConfigs for topics and this broker. */
+/**
+ * DescribeConfigs, AlterConfigs and IncrementalAlterConfigs for topics and this broker. Alterations are answered
+ * when the controller has committed them and this broker applied them, without waiting on the event loop.
+ */
 public final class ConfigHandlers {
     private final Controller controller;
     private final ConfigDescriber describer;
@@ -107,6 +110,7 @@ public final class ConfigHandlers {
 
     CompletableFuture<ApiMessage> alterConfigs(RequestContext context, AlterConfigsRequestData request) {
         AlterConfigsResponseData response = new AlterConfigsResponseData();
+        List<CompletableFuture<?>> pending = new ArrayList<>();
         for (AlterConfigsRequestData.AlterConfigsResource resource : request.resources()) {
             Map<String, String> changes = new LinkedHashMap<>();
             List<String> nulls = new ArrayList<>();
@@ -118,38 +122,53 @@ public final class ConfigHandlers {
                 }
                 changes.put(c.name(), c.value());
             }
-            ApiError error;
+            CompletableFuture<ApiError> outcome;
             if (duplicates) {
-                error = new ApiError(Errors.INVALID_REQUEST, "Error due to duplicate config keys");
+                outcome = CompletableFuture.completedFuture(new ApiError(Errors.INVALID_REQUEST, "Error due to duplicate config keys"));
             } else if (!nulls.isEmpty()) {
-                error = new ApiError(Errors.INVALID_REQUEST, "Null value not supported for : " + String.join(",", nulls));
+                outcome = CompletableFuture.completedFuture(
+                    new ApiError(Errors.INVALID_REQUEST, "Null value not supported for : " + String.join(",", nulls)));
             } else {
-                error = apply(resource.resourceType(), resource.resourceName(), changes, true, request.validateOnly());
+                outcome = apply(resource.resourceType(), resource.resourceName(), changes, true, request.validateOnly());
             }
-            response.responses().add(new AlterConfigsResponseData.AlterConfigsResourceResponse()
-                .setResourceType(resource.resourceType()).setResourceName(resource.resourceName())
-                .setErrorCode(error.error().code()).setErrorMessage(error.isFailure() ? error.message() : null));
+            AlterConfigsResponseData.AlterConfigsResourceResponse result = new AlterConfigsResponseData.AlterConfigsResourceResponse()
+                .setResourceType(resource.resourceType()).setResourceName(resource.resourceName());
+            response.responses().add(result);
+            pending.add(outcome.thenAccept(error ->
+                result.setErrorCode(error.error().code()).setErrorMessage(error.isFailure() ? error.message() : null)));
         }
-        return CompletableFuture.completedFuture(response);
+        return whenAll(pending, response);
+    }
+
+    /** The response once every resource's future is done (each fills its own result). */
+    private static CompletableFuture<ApiMessage> whenAll(List<CompletableFuture<?>> pending, ApiMessage response) {
+        return CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).thenApply(done -> response);
     }
 
     CompletableFuture<ApiMessage> incrementalAlterConfigs(RequestContext context, IncrementalAlterConfigsRequestData request) {
         IncrementalAlterConfigsResponseData response = new IncrementalAlterConfigsResponseData();
+        List<CompletableFuture<?>> pending = new ArrayList<>();
         for (IncrementalAlterConfigsRequestData.AlterConfigsResource resource : request.resources()) {
             ApiError error = checkIncrementalShape(resource);
+            CompletableFuture<ApiError> outcome = null;
             if (error == null) {
                 try {
                     Map<String, String> changes = resolveIncremental(resource);
-                    error = apply(resource.resourceType(), resource.resourceName(), changes, false, request.validateOnly());
+                    outcome = apply(resource.resourceType(), resource.resourceName(), changes, false, request.validateOnly());
                 } catch (IllegalArgumentException e) {
                     error = new ApiError(Errors.INVALID_CONFIG, e.getMessage());
                 }
             }
-            response.responses().add(new IncrementalAlterConfigsResponseData.AlterConfigsResourceResponse()
-                .setResourceType(resource.resourceType()).setResourceName(resource.resourceName())
-                .setErrorCode(error.error().code()).setErrorMessage(error.isFailure() ? error.message() : null));
+            if (outcome == null) {
+                outcome = CompletableFuture.completedFuture(error);
+            }
+            IncrementalAlterConfigsResponseData.AlterConfigsResourceResponse result = new IncrementalAlterConfigsResponseData.AlterConfigsResourceResponse()
+                .setResourceType(resource.resourceType()).setResourceName(resource.resourceName());
+            response.responses().add(result);
+            pending.add(outcome.thenAccept(e ->
+                result.setErrorCode(e.error().code()).setErrorMessage(e.isFailure() ? e.message() : null)));
         }
-        return CompletableFuture.completedFuture(response);
+        return whenAll(pending, response);
     }
 
     /** Kafka's checks before any config is looked at: each key once, a value for all but DELETE. */
@@ -223,7 +242,8 @@ public final class ConfigHandlers {
         return changes;
     }
 
-    private ApiError apply(byte resourceType, String resourceName, Map<String, String> changes, boolean replaceAll, boolean validateOnly) {
+    private CompletableFuture<ApiError> apply(byte resourceType, String resourceName, Map<String, String> changes,
+                                              boolean replaceAll, boolean validateOnly) {
         ConfigResource.Type type = ConfigResource.Type.forId(resourceType);
         if (type == ConfigResource.Type.TOPIC) {
             return controller.alterTopicConfigs(resourceName, changes, replaceAll, validateOnly);
@@ -231,11 +251,11 @@ public final class ConfigHandlers {
         if (type == ConfigResource.Type.BROKER) {
             ApiError error = checkBrokerName(resourceName);
             if (error != null) {
-                return error;
+                return CompletableFuture.completedFuture(error);
             }
             return controller.alterBrokerConfigs(resourceName, changes, replaceAll, validateOnly);
         }
-        return new ApiError(Errors.INVALID_REQUEST, "Unsupported resource type " + type);
+        return CompletableFuture.completedFuture(new ApiError(Errors.INVALID_REQUEST, "Unsupported resource type " + type));
     }
 
     private ApiError checkBrokerName(String name) {

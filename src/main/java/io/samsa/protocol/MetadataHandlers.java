@@ -26,9 +26,13 @@ import org.apache.kafka.common.message.DescribeClusterRequestData;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
-/** Metadata, DescribeCluster and DescribeTopicPartitions: what exists and who leads it. */
+/**
+ * Metadata, DescribeCluster and DescribeTopicPartitions: what exists and who leads it. A Metadata request that
+ * auto-creates topics is answered when they are created and applied here, without waiting on the event loop.
+ */
 public final class MetadataHandlers {
     private static final int AUTHORIZED_OPERATIONS_OMITTED = Integer.MIN_VALUE;
 
@@ -69,19 +73,47 @@ public final class MetadataHandlers {
         } else {
             boolean mayCreate = config.getBoolean(ServerConfig.AUTO_CREATE_TOPICS_ENABLE)
                 && (version < 4 || request.allowAutoTopicCreation());
+            List<CompletableFuture<MetadataResponseTopic>> topics = new ArrayList<>();
             for (MetadataRequestData.MetadataRequestTopic requested : request.topics()) {
-                response.topics().add(lookup(requested, image, mayCreate, version));
+                topics.add(lookup(requested, image, mayCreate, version));
             }
+            // In request order, once any auto-creation is done (at once when there is none).
+            return CompletableFuture.allOf(topics.toArray(CompletableFuture[]::new)).thenApply(done -> {
+                topics.forEach(t -> response.topics().add(t.join()));
+                return response;
+            });
         }
         return CompletableFuture.completedFuture(response);
     }
 
-    private MetadataResponseTopic lookup(MetadataRequestData.MetadataRequestTopic requested, MetadataImage image,
-                                         boolean mayCreate, short version) {
+    private CompletableFuture<MetadataResponseTopic> lookup(MetadataRequestData.MetadataRequestTopic requested, MetadataImage image,
+                                                            boolean mayCreate, short version) {
+        TopicImage topic = requested.name() == null ? null : image.topic(requested.name());
+        if (topic == null && mayCreate && !isById(requested)) {
+            String name = requested.name();
+            return controller.createTopic(name, -1, (short) -1, Map.of(), Map.of(), false).thenApply(created -> {
+                if (created.error().isFailure() && created.error().error() != Errors.TOPIC_ALREADY_EXISTS) {
+                    Errors error = created.error().error() == Errors.INVALID_TOPIC_EXCEPTION ? Errors.INVALID_TOPIC_EXCEPTION : Errors.UNKNOWN_TOPIC_OR_PARTITION;
+                    return new MetadataResponseTopic().setName(name).setErrorCode(error.code())
+                        .setTopicAuthorizedOperations(AUTHORIZED_OPERATIONS_OMITTED);
+                }
+                return describeOrMissing(requested, controller.image(), version);
+            });
+        }
+        return CompletableFuture.completedFuture(describeOrMissing(requested, image, version));
+    }
+
+    /** The Java client asks by id with an empty name, not a null one: a non-zero id decides, as in Kafka. */
+    private static boolean isById(MetadataRequestData.MetadataRequestTopic requested) {
+        Uuid id = requested.topicId();
+        return requested.name() == null || (id != null && !Uuid.ZERO_UUID.equals(id));
+    }
+
+    private static MetadataResponseTopic describeOrMissing(MetadataRequestData.MetadataRequestTopic requested,
+                                                           MetadataImage image, short version) {
         String name = requested.name();
         Uuid id = requested.topicId();
-        // The Java client asks by id with an empty name, not a null one: a non-zero id decides, as in Kafka.
-        if (name == null || (id != null && !Uuid.ZERO_UUID.equals(id))) {
+        if (isById(requested)) {
             TopicImage topic = id == null ? null : image.topic(id);
             if (topic == null) {
                 return new MetadataResponseTopic().setName(version >= 12 ? null : "").setTopicId(id == null ? Uuid.ZERO_UUID : id)
@@ -90,15 +122,6 @@ public final class MetadataHandlers {
             return describe(topic, version);
         }
         TopicImage topic = image.topic(name);
-        if (topic == null && mayCreate) {
-            Controller.CreateTopicResult created = controller.createTopic(name, -1, (short) -1, java.util.Map.of(), java.util.Map.of(), false);
-            if (created.error().isFailure() && created.error().error() != Errors.TOPIC_ALREADY_EXISTS) {
-                Errors error = created.error().error() == Errors.INVALID_TOPIC_EXCEPTION ? Errors.INVALID_TOPIC_EXCEPTION : Errors.UNKNOWN_TOPIC_OR_PARTITION;
-                return new MetadataResponseTopic().setName(name).setErrorCode(error.code())
-                    .setTopicAuthorizedOperations(AUTHORIZED_OPERATIONS_OMITTED);
-            }
-            topic = controller.image().topic(name);
-        }
         if (topic == null) {
             Errors error = isValidName(name) ? Errors.UNKNOWN_TOPIC_OR_PARTITION : Errors.INVALID_TOPIC_EXCEPTION;
             return new MetadataResponseTopic().setName(name).setErrorCode(error.code())

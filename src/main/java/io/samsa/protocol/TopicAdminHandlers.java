@@ -30,7 +30,10 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 
-/** CreateTopics, DeleteTopics and CreatePartitions: each topic's outcome decided by the controller. */
+/**
+ * CreateTopics, DeleteTopics and CreatePartitions: each topic's outcome decided by the controller. The response
+ * goes out when every topic's change is committed and applied on this broker; nothing waits on the event loop.
+ */
 public final class TopicAdminHandlers {
     private final Controller controller;
     private final ConfigDescriber describer;
@@ -48,6 +51,7 @@ public final class TopicAdminHandlers {
 
     CompletableFuture<ApiMessage> createTopics(RequestContext context, CreateTopicsRequestData request) {
         CreateTopicsResponseData response = new CreateTopicsResponseData();
+        List<CompletableFuture<?>> pending = new ArrayList<>();
         Set<String> seen = new HashSet<>();
         Set<String> duplicates = new TreeSet<>();
         for (CreatableTopic topic : request.topics()) {
@@ -82,16 +86,22 @@ public final class TopicAdminHandlers {
                 response.topics().add(result);
                 continue;
             }
-            Controller.CreateTopicResult created = controller.createTopic(topic.name(), topic.numPartitions(),
-                topic.replicationFactor(), assignments, configs, request.validateOnly());
-            if (created.error().isFailure()) {
-                setError(result, created.error());
-            } else {
-                fill(result, created.topic());
-            }
             response.topics().add(result);
+            pending.add(controller.createTopic(topic.name(), topic.numPartitions(),
+                topic.replicationFactor(), assignments, configs, request.validateOnly()).thenAccept(created -> {
+                    if (created.error().isFailure()) {
+                        setError(result, created.error());
+                    } else {
+                        fill(result, created.topic());
+                    }
+                }));
         }
-        return CompletableFuture.completedFuture(response);
+        return whenAll(pending, response);
+    }
+
+    /** The response once every topic's future is done (each fills its own result). */
+    private static CompletableFuture<ApiMessage> whenAll(List<CompletableFuture<?>> pending, ApiMessage response) {
+        return CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).thenApply(done -> response);
     }
 
     private void fill(CreatableTopicResult result, TopicImage topic) {
@@ -112,6 +122,7 @@ public final class TopicAdminHandlers {
 
     CompletableFuture<ApiMessage> deleteTopics(RequestContext context, DeleteTopicsRequestData request) {
         DeleteTopicsResponseData response = new DeleteTopicsResponseData();
+        List<CompletableFuture<?>> pending = new ArrayList<>();
         List<DeleteTopicsRequestData.DeleteTopicState> targets = new ArrayList<>(request.topics());
         for (String name : request.topicNames()) {
             targets.add(new DeleteTopicsRequestData.DeleteTopicState().setName(name).setTopicId(Uuid.ZERO_UUID));
@@ -144,8 +155,7 @@ public final class TopicAdminHandlers {
                     error(result, Errors.UNKNOWN_TOPIC_OR_PARTITION, "This server does not host this topic-partition.");
                 } else {
                     result.setTopicId(topic.topicId());
-                    ApiError error = controller.deleteTopic(topic.topicId());
-                    result.setErrorCode(error.error().code()).setErrorMessage(error.isFailure() ? error.message() : null);
+                    pending.add(controller.deleteTopic(topic.topicId()).thenAccept(error -> setError(result, error)));
                 }
             } else {
                 TopicImage topic = target.topicId() == null ? null : image.topic(target.topicId());
@@ -156,21 +166,25 @@ public final class TopicAdminHandlers {
                     error(result, Errors.UNKNOWN_TOPIC_ID, "This server does not host this topic ID.");
                 } else {
                     result.setName(topic.name());
-                    ApiError error = controller.deleteTopic(topic.topicId());
-                    result.setErrorCode(error.error().code()).setErrorMessage(error.isFailure() ? error.message() : null);
+                    pending.add(controller.deleteTopic(topic.topicId()).thenAccept(error -> setError(result, error)));
                 }
             }
             response.responses().add(result);
         }
-        return CompletableFuture.completedFuture(response);
+        return whenAll(pending, response);
     }
 
     private static void error(DeletableTopicResult result, Errors error, String message) {
         result.setErrorCode(error.code()).setErrorMessage(message);
     }
 
+    private static void setError(DeletableTopicResult result, ApiError error) {
+        result.setErrorCode(error.error().code()).setErrorMessage(error.isFailure() ? error.message() : null);
+    }
+
     CompletableFuture<ApiMessage> createPartitions(RequestContext context, CreatePartitionsRequestData request) {
         CreatePartitionsResponseData response = new CreatePartitionsResponseData();
+        List<CompletableFuture<?>> pending = new ArrayList<>();
         Map<String, Integer> counts = new HashMap<>();
         request.topics().forEach(t -> counts.merge(t.name(), 1, Integer::sum));
         Set<String> answered = new HashSet<>();
@@ -178,17 +192,21 @@ public final class TopicAdminHandlers {
             if (!answered.add(topic.name())) {
                 continue; // a duplicated topic gets one result, as in Kafka
             }
-            ApiError error;
+            CreatePartitionsTopicResult result = new CreatePartitionsTopicResult().setName(topic.name());
+            response.results().add(result);
             if (counts.get(topic.name()) > 1) {
-                error = new ApiError(Errors.INVALID_REQUEST, "Duplicate topic name.");
+                setError(result, new ApiError(Errors.INVALID_REQUEST, "Duplicate topic name."));
             } else {
                 List<List<Integer>> assignments = topic.assignments() == null ? null
                     : topic.assignments().stream().map(a -> (List<Integer>) new ArrayList<>(a.brokerIds())).toList();
-                error = controller.createPartitions(topic.name(), topic.count(), assignments, request.validateOnly());
+                pending.add(controller.createPartitions(topic.name(), topic.count(), assignments, request.validateOnly())
+                    .thenAccept(error -> setError(result, error)));
             }
-            response.results().add(new CreatePartitionsTopicResult().setName(topic.name())
-                .setErrorCode(error.error().code()).setErrorMessage(error.isFailure() ? error.message() : null));
         }
-        return CompletableFuture.completedFuture(response);
+        return whenAll(pending, response);
+    }
+
+    private static void setError(CreatePartitionsTopicResult result, ApiError error) {
+        result.setErrorCode(error.error().code()).setErrorMessage(error.isFailure() ? error.message() : null);
     }
 }

@@ -36,6 +36,7 @@ public final class Broker implements AutoCloseable {
     private final ServerConfig config;
     private BrokerScheduler scheduler;
     private LocalMetadataLog metadataLog;
+    private Controller controller;
     private PartitionManager partitions;
     private GroupCoordinator groups;
     private LogCleaner cleaner;
@@ -61,7 +62,7 @@ public final class Broker implements AutoCloseable {
         partitions = new PartitionManager(nodeId, logDirs, config, scheduler, Time.SYSTEM);
         partitions.load(metadataLog.image());
         metadataLog.addListener(partitions);
-        Controller controller = new Controller(metadataLog, config, () -> Set.of(nodeId));
+        controller = new Controller(metadataLog, config, () -> Set.of(nodeId), partitions::whenApplied);
 
         List<Endpoint> listeners = config.listeners();
         // Advertised ports are read lazily: a listener on port 0 (tests) knows its port only after binding.
@@ -166,11 +167,16 @@ public final class Broker implements AutoCloseable {
         if (cleaner != null) {
             cleaner.close();
         }
-        if (partitions != null) {
-            partitions.close();
+        // Changes in flight finish in order: the controller's commits, then the metadata log (whose last
+        // commits queue work for the partitions), then the partitions' queued changes before their logs close.
+        if (controller != null) {
+            controller.close();
         }
         if (metadataLog != null) {
             metadataLog.close();
+        }
+        if (partitions != null) {
+            partitions.close();
         }
         log.info("Broker stopped");
     }

@@ -280,6 +280,9 @@ class GroupProtocolWireTest {
              org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
                  Map.of("bootstrap.servers", broker.bootstrapServers()))) {
             Uuid topicId = admin.describeTopics(List.of("committed")).allTopicNames().get().get("committed").topicId();
+            // As every client does before committing: FindCoordinator, which creates __consumer_offsets if needed.
+            client.send(new FindCoordinatorRequest.Builder(new FindCoordinatorRequestData()
+                .setKeyType(FindCoordinatorRequest.CoordinatorType.GROUP.id()).setCoordinatorKeys(List.of("by-id"))));
             OffsetCommitRequestData data = new OffsetCommitRequestData().setGroupId("by-id").setGenerationIdOrMemberEpoch(-1)
                 .setMemberId("").setTopics(List.of(
                     new OffsetCommitRequestData.OffsetCommitRequestTopic().setTopicId(topicId).setPartitions(List.of(

@@ -48,12 +48,12 @@ class LocalMetadataLogTest {
         Uuid orders = Uuid.randomUuid();
         Uuid gone = Uuid.randomUuid();
         try (LocalMetadataLog log = LocalMetadataLog.open(dir)) {
-            log.commit(topic("orders", orders, 3));
+            log.commit(topic("orders", orders, 3)).join();
             log.commit(List.of(new ConfigRecord(ResourceType.TOPIC, "orders", "retention.ms", "1000"),
-                new ConfigRecord(ResourceType.BROKER, "", "log.retention.ms", "5000")));
-            log.commit(topic("gone", gone, 1));
-            log.commit(List.of(new RemoveTopicRecord(gone)));
-            log.commit(List.of(new ProducerIdsRecord(2000)));
+                new ConfigRecord(ResourceType.BROKER, "", "log.retention.ms", "5000"))).join();
+            log.commit(topic("gone", gone, 1)).join();
+            log.commit(List.of(new RemoveTopicRecord(gone))).join();
+            log.commit(List.of(new ProducerIdsRecord(2000))).join();
         }
 
         try (LocalMetadataLog log = LocalMetadataLog.open(dir)) {
@@ -72,8 +72,8 @@ class LocalMetadataLogTest {
     @Test
     void garbageAfterTheLastBatchIsCutAndEarlierRecordsSurvive() throws Exception {
         try (LocalMetadataLog log = LocalMetadataLog.open(dir)) {
-            log.commit(topic("first", Uuid.randomUuid(), 1));
-            log.commit(topic("second", Uuid.randomUuid(), 2));
+            log.commit(topic("first", Uuid.randomUuid(), 1)).join();
+            log.commit(topic("second", Uuid.randomUuid(), 2)).join();
         }
         long goodSize = Files.size(file());
         append(new byte[] {0, 0, 0, 100, 1, 2, 3, 4, 5, 6, 7});
@@ -88,11 +88,11 @@ class LocalMetadataLogTest {
     @Test
     void aBatchCutShortByACrashIsDroppedAndLaterCommitsAreKept() throws Exception {
         try (LocalMetadataLog log = LocalMetadataLog.open(dir)) {
-            log.commit(topic("before-crash", Uuid.randomUuid(), 1));
+            log.commit(topic("before-crash", Uuid.randomUuid(), 1)).join();
         }
         long goodSize = Files.size(file());
         try (LocalMetadataLog log = LocalMetadataLog.open(dir)) {
-            log.commit(topic("torn", Uuid.randomUuid(), 4));
+            log.commit(topic("torn", Uuid.randomUuid(), 4)).join();
         }
         byte[] all = Files.readAllBytes(file());
         int tornLength = all.length - (int) goodSize;
@@ -100,7 +100,7 @@ class LocalMetadataLogTest {
 
         try (LocalMetadataLog log = LocalMetadataLog.open(dir)) {
             assertThat(log.image().topics()).extracting(TopicImage::name).containsExactly("before-crash");
-            log.commit(topic("after-crash", Uuid.randomUuid(), 1));
+            log.commit(topic("after-crash", Uuid.randomUuid(), 1)).join();
         }
         try (LocalMetadataLog log = LocalMetadataLog.open(dir)) {
             assertThat(log.image().topics()).extracting(TopicImage::name).containsExactly("after-crash", "before-crash");
@@ -110,11 +110,11 @@ class LocalMetadataLogTest {
     @Test
     void aLastBatchWithABadChecksumIsDropped() throws Exception {
         try (LocalMetadataLog log = LocalMetadataLog.open(dir)) {
-            log.commit(topic("intact", Uuid.randomUuid(), 1));
+            log.commit(topic("intact", Uuid.randomUuid(), 1)).join();
         }
         long goodSize = Files.size(file());
         try (LocalMetadataLog log = LocalMetadataLog.open(dir)) {
-            log.commit(topic("corrupt", Uuid.randomUuid(), 1));
+            log.commit(topic("corrupt", Uuid.randomUuid(), 1)).join();
         }
         byte[] all = Files.readAllBytes(file());
         all[all.length - 1] ^= 0x5A;
@@ -129,7 +129,7 @@ class LocalMetadataLogTest {
     @Test
     void aNegativeLengthAtTheTailIsCut() throws Exception {
         try (LocalMetadataLog log = LocalMetadataLog.open(dir)) {
-            log.commit(topic("kept", Uuid.randomUuid(), 1));
+            log.commit(topic("kept", Uuid.randomUuid(), 1)).join();
         }
         append(ByteBuffer.allocate(12).putInt(-5).putInt(0).putInt(0).array());
 
@@ -145,7 +145,7 @@ class LocalMetadataLogTest {
     @Test
     void anIntactBatchThatCannotBeDecodedStopsTheOpenInsteadOfBeingCut() throws Exception {
         try (LocalMetadataLog log = LocalMetadataLog.open(dir)) {
-            log.commit(topic("older", Uuid.randomUuid(), 1));
+            log.commit(topic("older", Uuid.randomUuid(), 1)).join();
         }
         byte[] unknownRecord = {99, 1, 2, 3};
         ByteBuffer body = ByteBuffer.allocate(4 + unknownRecord.length).putInt(unknownRecord.length).put(unknownRecord);
@@ -168,8 +168,8 @@ class LocalMetadataLogTest {
             log.addListener((before, after, records) ->
                 seen.add(before.topics().size() + "->" + after.topics().size() + ":" + records.size()));
 
-            log.commit(topic("a", Uuid.randomUuid(), 2));
-            log.commit(List.of());
+            log.commit(topic("a", Uuid.randomUuid(), 2)).join();
+            log.commit(List.of()).join();
 
             assertThat(seen).containsExactly("0->1:3");
         }
