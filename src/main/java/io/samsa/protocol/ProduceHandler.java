@@ -1,6 +1,7 @@
 package io.samsa.protocol;
 
 import io.samsa.log.LogAppendInfo;
+import io.samsa.log.RecordValidationException;
 import io.samsa.metadata.Controller;
 import io.samsa.metadata.TopicImage;
 import io.samsa.partition.Partition;
@@ -24,6 +25,9 @@ import java.util.concurrent.CompletableFuture;
 /**
  * Produce: appends each partition's batch to its log and reports the assigned offsets. With one replica,
  * acks=1 and acks=all are both satisfied once the leader has appended; acks=0 gets no response at all.
+ * acks=all is refused with NOT_ENOUGH_REPLICAS when fewer replicas are in sync than the topic's
+ * {@code min.insync.replicas} (see {@link Partition#appendAsLeader(MemoryRecords, short)}), and a batch refused
+ * for some of its records names them in {@code record_errors} (KIP-467).
  */
 public final class ProduceHandler {
     private static final Logger log = LoggerFactory.getLogger(ProduceHandler.class);
@@ -64,7 +68,7 @@ public final class ProduceHandler {
                     result.setErrorCode((byId ? Errors.UNKNOWN_TOPIC_ID : Errors.UNKNOWN_TOPIC_OR_PARTITION).code());
                 } else {
                     append(new TopicPartition(topic.name(), partitionData.index()), (MemoryRecords) partitionData.records(),
-                        request.transactionalId(), result);
+                        request.transactionalId(), acks, result);
                 }
                 topicResponse.partitionResponses().add(result);
             }
@@ -76,7 +80,8 @@ public final class ProduceHandler {
         return CompletableFuture.completedFuture(response);
     }
 
-    private void append(TopicPartition tp, MemoryRecords records, String transactionalId, PartitionProduceResponse result) {
+    private void append(TopicPartition tp, MemoryRecords records, String transactionalId, short acks,
+                        PartitionProduceResponse result) {
         Partition partition = partitions.partition(tp);
         if (partition == null) {
             result.setErrorCode(Errors.UNKNOWN_TOPIC_OR_PARTITION.code());
@@ -93,12 +98,22 @@ public final class ProduceHandler {
                     .setErrorMessage("Transactions are not supported by this broker yet");
                 return;
             }
-            LogAppendInfo info = partition.appendAsLeader(records);
+            LogAppendInfo info = partition.appendAsLeader(records, acks);
             result.setBaseOffset(info.firstOffset())
                 .setLogAppendTimeMs(info.logAppendTime())
                 .setLogStartOffset(info.logStartOffset());
             if (!info.duplicate()) {
                 partitions.onAppend(tp);
+            }
+        } catch (RecordValidationException e) {
+            // KIP-467: the producer fails the listed records with this error and the rest of the batch with its own.
+            Errors error = Errors.forException(e.batchError());
+            log.debug("Produce to {} rejected: {} {}", tp, error, e.getMessage());
+            result.setErrorCode(error.code()).setErrorMessage(e.getMessage())
+                .setLogStartOffset(partition.logStartOffset());
+            for (RecordValidationException.RecordError recordError : e.recordErrors()) {
+                result.recordErrors().add(new ProduceResponseData.BatchIndexAndErrorMessage()
+                    .setBatchIndex(recordError.batchIndex()).setBatchIndexErrorMessage(recordError.message()));
             }
         } catch (ApiException e) {
             Errors error = Errors.forException(e);
