@@ -1,8 +1,11 @@
 package io.samsa.log;
 
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 import org.apache.kafka.common.InvalidRecordException;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.ApiException;
 import org.apache.kafka.common.errors.CorruptRecordException;
 import org.apache.kafka.common.errors.InvalidTimestampException;
 import org.apache.kafka.common.errors.RecordTooLargeException;
@@ -17,15 +20,18 @@ import org.apache.kafka.common.utils.internals.CloseableIterator;
 
 /**
  * The checks a leader applies to a client's batch before assigning offsets, and the in-place
- * header rewrite that assigns them. Every check reads the batch header only: records of a
- * compressed batch are never decompressed and an uncompressed batch is not walked record by
- * record, so an append allocates nothing per record. The consequence, compared with Kafka, is
- * that timestamps are checked on the batch's first and largest timestamp rather than on every
- * record, and record-level offset deltas are trusted once the CRC and the header's count agree.
- * A topic-level {@code compression.type} other than {@code producer} is not applied either:
- * batches are stored as the producer compressed them, where Kafka would recompress. The one
- * exception is a compacted topic: as in Kafka, every record must have a key there, so its
- * records are walked (decompressing a compressed batch) to check.
+ * header rewrite that assigns them. In the common case every check reads the batch header only:
+ * records of a compressed batch are not decompressed and an uncompressed batch is not walked
+ * record by record, so an append allocates nothing per record. The consequence, compared with
+ * Kafka, is that timestamps are checked on the batch's first and largest timestamp rather than
+ * on every record, and record-level offset deltas are trusted once the CRC and the header's
+ * count agree. A topic-level {@code compression.type} other than {@code producer} is not applied
+ * either: batches are stored as the producer compressed them, where Kafka would recompress.
+ *
+ * <p>The records are walked (decompressing a compressed batch) where Kafka's answer names
+ * records: on a compacted topic, where every record must have a key, and when the header shows
+ * a timestamp out of range or a producer-set LogAppendTime. A batch refused there raises
+ * {@link RecordValidationException} listing each offending record (KIP-467).
  *
  * <p>Stateless and thread-safe.
  */
@@ -38,11 +44,13 @@ final class AppendValidator {
      * Returns the single batch of a produce request for one partition after checking it.
      *
      * @throws InvalidRecordException no batch, several batches, not magic v2, bad offsets or
-     *     counts, a control batch, a producer id without sequence, or a record without a key
-     *     for a topic with {@code cleanup.policy=compact}
+     *     counts, a control batch, or a producer id without sequence
      * @throws CorruptRecordException the CRC-32C does not match
      * @throws RecordTooLargeException the batch exceeds {@code max.message.bytes}
-     * @throws InvalidTimestampException a CreateTime timestamp outside the allowed window
+     * @throws RecordValidationException records without a key for a topic with
+     *     {@code cleanup.policy=compact}, CreateTime timestamps outside the allowed window, or a
+     *     producer-set LogAppendTime
+     * @throws InvalidTimestampException header timestamps outside the window that no record has
      */
     static MutableRecordBatch validate(TopicPartition tp, MemoryRecords records, LogConfig config, long nowMs) {
         Iterator<MutableRecordBatch> batches = records.batches().iterator();
@@ -80,41 +88,78 @@ final class AppendValidator {
         if (batch.hasProducerId() && batch.baseSequence() < 0) {
             throw new InvalidRecordException("Idempotent batch to " + tp + " has no base sequence");
         }
-        if (config.messageTimestampType() == TimestampType.CREATE_TIME) {
-            checkTimestamp(tp, ((DefaultRecordBatch) batch).baseTimestamp(), config, nowMs);
-            checkTimestamp(tp, batch.maxTimestamp(), config, nowMs);
+        boolean createTime = config.messageTimestampType() == TimestampType.CREATE_TIME;
+        boolean headerTimestampsValid = !createTime
+            || (inRange(((DefaultRecordBatch) batch).baseTimestamp(), config, nowMs)
+                && inRange(batch.maxTimestamp(), config, nowMs));
+        // The producer never sets LogAppendTime; a batch that does is judged record by record, as Kafka does.
+        boolean producerSetLogAppendTime = batch.timestampType() == TimestampType.LOG_APPEND_TIME;
+        if (config.cleanupPolicyCompact() || !headerTimestampsValid || producerSetLogAppendTime) {
+            checkRecords(tp, batch, config, nowMs);
         }
-        if (config.cleanupPolicyCompact()) {
-            checkKeys(tp, batch);
+        if (!headerTimestampsValid) {
+            // No record is out of range, yet the header says one is: the header lies, so the batch goes.
+            throw new InvalidTimestampException("The timestamps in the header of the batch to " + tp + " lie outside"
+                + " the allowed window " + window(config, nowMs) + " while its records' do not");
         }
         return batch;
     }
 
     /**
-     * Kafka's rule for compacted topics: compaction keeps the latest record per key, so a record
-     * without one is refused (INVALID_RECORD) with Kafka's message.
+     * Kafka's per-record rules (KIP-467): a record without a key is refused by a compacted topic
+     * (compaction keeps the latest record per key), a CreateTime timestamp must lie within
+     * {@code message.timestamp.before/after.max.ms} of now, and a producer may not claim
+     * LogAppendTime. Every offending record is listed; the batch is answered with
+     * {@code INVALID_TIMESTAMP} when a timestamp is among the problems, else {@code INVALID_RECORD}.
      */
-    private static void checkKeys(TopicPartition tp, RecordBatch batch) {
+    private static void checkRecords(TopicPartition tp, RecordBatch batch, LogConfig config, long nowMs) {
+        List<RecordValidationException.RecordError> errors = new ArrayList<>(0);
+        boolean timestampError = false;
+        boolean createTime = config.messageTimestampType() == TimestampType.CREATE_TIME;
+        int index = 0;
         try (CloseableIterator<Record> records = batch.streamingIterator(BufferSupplier.NO_CACHING)) {
             while (records.hasNext()) {
-                if (!records.next().hasKey()) {
-                    throw new InvalidRecordException("Compacted topic cannot accept message without key in topic"
-                        + " partition " + tp + ".");
+                Record record = records.next();
+                String problem = null;
+                if (config.cleanupPolicyCompact() && !record.hasKey()) {
+                    problem = "Compacted topic cannot accept message without key in topic partition " + tp + ".";
+                } else if (createTime && record.timestamp() != RecordBatch.NO_TIMESTAMP) {
+                    if (!inRange(record.timestamp(), config, nowMs)) {
+                        problem = "Timestamp " + record.timestamp() + " of record " + index + " to " + tp
+                            + " is out of range; it must lie within " + window(config, nowMs);
+                        timestampError = true;
+                    }
+                } else if (batch.timestampType() == TimestampType.LOG_APPEND_TIME) {
+                    problem = "Record " + index + " to " + tp + " has timestamp type LogAppendTime, which only the"
+                        + " broker may set";
+                    timestampError = true;
                 }
+                if (problem != null) {
+                    errors.add(new RecordValidationException.RecordError(index, problem));
+                }
+                index++;
             }
         }
-    }
-
-    private static void checkTimestamp(TopicPartition tp, long timestamp, LogConfig config, long nowMs) {
-        if (timestamp == RecordBatch.NO_TIMESTAMP) {
+        if (errors.isEmpty()) {
             return;
         }
-        long earliest = saturatingSubtract(nowMs, config.timestampBeforeMaxMs());
-        long latest = saturatingAdd(nowMs, config.timestampAfterMaxMs());
-        if (timestamp < earliest || timestamp > latest) {
-            throw new InvalidTimestampException("Timestamp " + timestamp + " of a record to " + tp
-                + " is out of range; it must lie within [" + earliest + ", " + latest + "]");
-        }
+        ApiException batchError = timestampError
+            ? new InvalidTimestampException(errors.size() + " record(s) of the batch to " + tp
+                + " have invalid timestamps; the first: " + errors.get(0).message())
+            : new InvalidRecordException(errors.size() + " record(s) of the batch to " + tp
+                + " were rejected; the first: " + errors.get(0).message());
+        throw new RecordValidationException(batchError, errors);
+    }
+
+    private static boolean inRange(long timestamp, LogConfig config, long nowMs) {
+        return timestamp == RecordBatch.NO_TIMESTAMP
+            || (timestamp >= saturatingSubtract(nowMs, config.timestampBeforeMaxMs())
+                && timestamp <= saturatingAdd(nowMs, config.timestampAfterMaxMs()));
+    }
+
+    private static String window(LogConfig config, long nowMs) {
+        return "[" + saturatingSubtract(nowMs, config.timestampBeforeMaxMs()) + ", "
+            + saturatingAdd(nowMs, config.timestampAfterMaxMs()) + "]";
     }
 
     private static long saturatingSubtract(long a, long b) {

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import org.apache.kafka.common.record.internal.RecordBatch;
 
 /**
  * The leader epochs a partition's log has seen and the offset at which each began, persisted in
@@ -84,13 +85,22 @@ final class LeaderEpochCache {
         return epochs.isEmpty() ? Optional.empty() : Optional.of(epochs.lastKey());
     }
 
-    /** The epoch of the batch at {@code offset}: the latest epoch starting at or before it. */
+    /** The newest epoch, or -1 when none is known; allocation-free for the append path. */
+    synchronized int latestEpochOrUndefined() {
+        return epochs.isEmpty() ? RecordBatch.NO_PARTITION_LEADER_EPOCH : epochs.lastKey();
+    }
+
+    /**
+     * The epoch of the batch at {@code offset}: the latest epoch starting at or before it. Empty
+     * when every known epoch starts after it (batches written without an epoch) or none is known.
+     */
     synchronized Optional<Integer> epochForOffset(long offset) {
         Integer found = null;
         for (Map.Entry<Integer, Long> entry : epochs.entrySet()) {
-            if (entry.getValue() <= offset) {
-                found = entry.getKey();
+            if (entry.getValue() > offset) {
+                break;
             }
+            found = entry.getKey();
         }
         return Optional.ofNullable(found);
     }

@@ -14,6 +14,7 @@ import org.apache.kafka.common.InvalidRecordException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.CorruptRecordException;
 import org.apache.kafka.common.errors.KafkaStorageException;
+import org.apache.kafka.common.errors.NotLeaderOrFollowerException;
 import org.apache.kafka.common.errors.OffsetOutOfRangeException;
 import org.apache.kafka.common.errors.RecordBatchTooLargeException;
 import org.apache.kafka.common.record.TimestampType;
@@ -78,6 +79,8 @@ public final class Log implements Closeable {
     private volatile boolean closing;
     private volatile boolean offline;
     private volatile long cleanerCheckpoint;
+    /** Written under {@link #lock}; volatile for the request handlers that check a client's epoch. */
+    private volatile int leaderEpoch;
     private final LogFlusher flusher;
 
     private Log(Path dir, TopicPartition tp, LogConfig config, Time time, Scheduler scheduler,
@@ -97,6 +100,7 @@ public final class Log implements Closeable {
         this.logDir = parent == null ? dir : parent;
         this.flusher = new LogFlusher(dir, dir.resolve(RECOVERY_POINT_FILE), segments, time, lock,
             loaded.logEndOffset(), scheduler.flushExecutor(), this::flushFailed);
+        this.leaderEpoch = epochCache.latestEpochOrUndefined();
     }
 
     /** Opens or creates the log with a shared background scheduler for deferred file deletion. */
@@ -159,49 +163,129 @@ public final class Log implements Closeable {
 
     /**
      * Validates a client's batch, assigns offsets starting at the log end offset by rewriting
-     * the header in place, and writes it to the active segment. A retry of one of the producer's
-     * last five batches is answered with the original offsets and not written again.
+     * the header in place, stamps the {@linkplain #leaderEpoch() current leader epoch}, and writes
+     * it to the active segment. The epoch is read under the same lock that serialises appends and
+     * epoch changes, so the epochs of the batches in the log never go backwards. A retry of one of
+     * the producer's last five batches is answered with the original offsets and not written again.
      *
-     * @param leaderEpoch the leader epoch stamped into the batch
      * @throws org.apache.kafka.common.errors.ApiException the subclass that maps to the Kafka
-     *     error code: see {@link AppendValidator}, {@link ProducerStateManager#checkSequence} and
-     *     {@link RecordBatchTooLargeException} for a batch larger than a segment
+     *     error code: see {@link AppendValidator}, {@link ProducerStateManager#checkSequence},
+     *     {@link RecordBatchTooLargeException} for a batch larger than a segment, and
+     *     {@link NotLeaderOrFollowerException} when the log already holds a newer epoch than the
+     *     current one (a follower's replicated batches)
+     * @throws RecordValidationException some records of the batch break a rule (KIP-467)
      */
-    public LogAppendInfo appendAsLeader(MemoryRecords records, int leaderEpoch) {
+    public LogAppendInfo appendAsLeader(MemoryRecords records) {
         lock.lock();
         try {
             ensureOpen();
-            LogConfig cfg = config;
-            long now = time.milliseconds();
-            MutableRecordBatch batch = AppendValidator.validate(tp, records, cfg, now);
-            int count = batch.countOrNull();
-            boolean logAppendTime = cfg.messageTimestampType() == TimestampType.LOG_APPEND_TIME;
-            ProducerStateEntry producer = batch.hasProducerId() ? producerState.get(batch.producerId()) : null;
-            if (producer != null) {
-                short epoch = batch.producerEpoch();
-                int firstSeq = batch.baseSequence();
-                ProducerStateEntry.BatchMetadata original = producer.findDuplicate(epoch, firstSeq, batch.lastSequence());
-                if (original != null) {
-                    return new LogAppendInfo(original.firstOffset(), original.lastOffset(),
-                        logAppendTime ? original.timestamp() : -1, logStartOffset, original.timestamp(),
-                        batch.sizeInBytes(), count, true);
-                }
-                ProducerStateManager.checkSequence(producer, epoch, firstSeq);
-            }
-            int size = batch.sizeInBytes();
-            checkFitsSegment(cfg, size);
-            long firstOffset = logEndOffset;
-            long maxTimestamp = AppendValidator.assignOffsets(batch, firstOffset, leaderEpoch, cfg, now);
-            long lastOffset = batch.lastOffset();
-            MemoryRecords bytes = records.sizeInBytes() == size ? records : records.slice(0, size);
-            CompletableFuture<Void> flushed = write(cfg, bytes, List.of(batch), size, firstOffset, lastOffset, count, now);
-            return new LogAppendInfo(firstOffset, lastOffset, logAppendTime ? now : -1, logStartOffset,
-                maxTimestamp, size, count, false, flushed);
+            return appendLocked(records);
         } catch (IOException e) {
             throw storageFailure("append", e);
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * {@link #appendAsLeader(MemoryRecords)} as the leader of {@code leaderEpoch}: the epoch first
+     * becomes the current one, as in {@link #updateLeaderEpoch}, in the same critical section.
+     *
+     * @throws NotLeaderOrFollowerException {@code leaderEpoch} is older than the current epoch or
+     *     one already in the log; nothing is written
+     */
+    public LogAppendInfo appendAsLeader(MemoryRecords records, int leaderEpoch) {
+        lock.lock();
+        try {
+            ensureOpen();
+            if (!raiseLeaderEpoch(leaderEpoch)) {
+                throw new NotLeaderOrFollowerException("Leader epoch " + leaderEpoch + " of an append to " + tp
+                    + " is older than the epochs it already has");
+            }
+            return appendLocked(records);
+        } catch (IOException e) {
+            throw storageFailure("append", e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private LogAppendInfo appendLocked(MemoryRecords records) throws IOException {
+        int epoch = leaderEpoch;
+        int newestInLog = epochCache.latestEpochOrUndefined();
+        if (epoch < newestInLog) {
+            throw new NotLeaderOrFollowerException("The log of " + tp + " already holds leader epoch " + newestInLog
+                + ", newer than its current epoch " + epoch);
+        }
+        LogConfig cfg = config;
+        long now = time.milliseconds();
+        MutableRecordBatch batch = AppendValidator.validate(tp, records, cfg, now);
+        int count = batch.countOrNull();
+        boolean logAppendTime = cfg.messageTimestampType() == TimestampType.LOG_APPEND_TIME;
+        ProducerStateEntry producer = batch.hasProducerId() ? producerState.get(batch.producerId()) : null;
+        if (producer != null) {
+            short producerEpoch = batch.producerEpoch();
+            int firstSeq = batch.baseSequence();
+            ProducerStateEntry.BatchMetadata original = producer.findDuplicate(producerEpoch, firstSeq,
+                batch.lastSequence());
+            if (original != null) {
+                return new LogAppendInfo(original.firstOffset(), original.lastOffset(),
+                    logAppendTime ? original.timestamp() : -1, logStartOffset, original.timestamp(),
+                    batch.sizeInBytes(), count, true);
+            }
+            ProducerStateManager.checkSequence(producer, producerEpoch, firstSeq);
+        }
+        int size = batch.sizeInBytes();
+        checkFitsSegment(cfg, size);
+        long firstOffset = logEndOffset;
+        long maxTimestamp = AppendValidator.assignOffsets(batch, firstOffset, epoch, cfg, now);
+        long lastOffset = batch.lastOffset();
+        MemoryRecords bytes = records.sizeInBytes() == size ? records : records.slice(0, size);
+        CompletableFuture<Void> flushed = write(cfg, bytes, List.of(batch), size, firstOffset, lastOffset, count, now);
+        return new LogAppendInfo(firstOffset, lastOffset, logAppendTime ? now : -1, logStartOffset,
+            maxTimestamp, size, count, false, flushed);
+    }
+
+    /**
+     * The epoch this log stamps on the batches it appends as leader: the latest one given to
+     * {@link #updateLeaderEpoch}, or on opening the newest epoch in the log (-1 for none).
+     */
+    public int leaderEpoch() {
+        return leaderEpoch;
+    }
+
+    /**
+     * Makes {@code epoch} the current leader epoch, as a broker does when it becomes the leader
+     * of that epoch: it begins at the log end offset (Kafka records it in the epoch cache at once,
+     * so OffsetForLeaderEpoch and ListOffsets know it before anything is appended). Serialised
+     * with appends by the log's lock.
+     *
+     * @return false, with nothing changed, when {@code epoch} is older than the current epoch or
+     *     than an epoch already in the log: epochs never go backwards
+     */
+    public boolean updateLeaderEpoch(int epoch) {
+        lock.lock();
+        try {
+            ensureOpen();
+            return raiseLeaderEpoch(epoch);
+        } catch (IOException e) {
+            throw storageFailure("leader epoch change", e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private boolean raiseLeaderEpoch(int epoch) throws IOException {
+        if (epoch < leaderEpoch || epoch < epochCache.latestEpochOrUndefined()) {
+            return false;
+        }
+        if (epoch > leaderEpoch) {
+            leaderEpoch = epoch;
+            if (epochCache.assign(epoch, logEndOffset)) {
+                epochCache.persist();
+            }
+        }
+        return true;
     }
 
     /**
@@ -708,6 +792,14 @@ public final class Log implements Closeable {
     /** OffsetForLeaderEpoch; empty means Kafka's UNDEFINED_EPOCH / UNDEFINED_EPOCH_OFFSET. */
     public Optional<EpochEndOffset> endOffsetForEpoch(int leaderEpoch) {
         return epochCache.endOffsetFor(leaderEpoch, logEndOffset);
+    }
+
+    /**
+     * ListOffsets: the leader epoch of the batch holding {@code offset} (for the log end offset,
+     * the epoch the next batch gets), or -1 when the log knows no epoch that covers it.
+     */
+    public int epochForOffset(long offset) {
+        return epochCache.epochForOffset(offset).orElse(RecordBatch.NO_PARTITION_LEADER_EPOCH);
     }
 
     /** The latest leader epoch that wrote to this log. */

@@ -298,22 +298,23 @@ public final class PartitionManager implements MetadataStore.Listener, AutoClose
                 }
                 Partition existing = partitions.get(tp);
                 if (existing == null) {
-                    partitions.put(tp, open(tp, topic.topicId(), config, p.leaderEpoch()));
+                    partitions.put(tp, open(tp, topic.topicId(), config, p));
                 } else {
                     existing.updateLeaderEpoch(p.leaderEpoch());
+                    existing.updateReplicas(p.replicas());
                     existing.log().updateConfig(config);
                 }
             }
         }
     }
 
-    private Partition open(TopicPartition tp, Uuid topicId, LogConfig config, int leaderEpoch) {
+    private Partition open(TopicPartition tp, Uuid topicId, LogConfig config, PartitionImage image) {
         Path dir = existingDirs.getOrDefault(tp, chooseLogDir().resolve(tp.topic() + "-" + tp.partition()));
         try {
             Log partitionLog = Log.open(dir, tp, config, time, scheduler, logDirFailures);
             // As Kafka skips them when it loads a snapshot: producers that expired while the broker was down.
             expireIdleProducers(tp, partitionLog);
-            return new Partition(tp, topicId, partitionLog, leaderEpoch);
+            return new Partition(tp, topicId, partitionLog, nodeId, image.replicas(), image.leaderEpoch());
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot open the log of " + tp + " in " + dir, e);
         }

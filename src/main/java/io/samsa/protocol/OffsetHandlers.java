@@ -81,15 +81,15 @@ public final class OffsetHandlers {
             return;
         }
         long timestamp = request.timestamp();
-        int epoch = partition.leaderEpoch();
         try {
             partition.log().checkOnline();
             if (timestamp == ListOffsetsRequest.LATEST_TIMESTAMP) {
+                // Kafka answers the latest offset with the current epoch: the one the next batch there gets.
                 long offset = isolationLevel == 1 ? partition.lastStableOffset() : partition.highWatermark();
-                result.setOffset(offset).setLeaderEpoch(epochAt(partition, offset));
+                result.setOffset(offset).setLeaderEpoch(partition.leaderEpoch());
             } else if (timestamp == ListOffsetsRequest.EARLIEST_TIMESTAMP || timestamp == ListOffsetsRequest.EARLIEST_LOCAL_TIMESTAMP) {
                 long offset = partition.logStartOffset();
-                result.setOffset(offset).setLeaderEpoch(epochAt(partition, offset));
+                result.setOffset(offset).setLeaderEpoch(partition.log().epochForOffset(offset));
             } else if (timestamp == ListOffsetsRequest.MAX_TIMESTAMP) {
                 Optional<TimestampAndOffset> max = partition.log().maxTimestampAndOffset();
                 max.ifPresent(t -> result.setTimestamp(t.timestamp()).setOffset(t.offset()).setLeaderEpoch(t.leaderEpoch()));
@@ -111,11 +111,6 @@ public final class OffsetHandlers {
             log.error("ListOffsets on {} failed ({})", tp, error, e);
             result.setErrorCode(error.code());
         }
-    }
-
-    /** The leader epoch of the batch holding {@code offset}, or the current epoch at the log end. */
-    private static int epochAt(Partition partition, long offset) {
-        return partition.leaderEpoch();
     }
 
     private static Errors checkLeaderEpoch(int requested, int current) {

@@ -2,6 +2,7 @@ package io.samsa.protocol;
 
 import io.samsa.log.DiskFailure;
 import io.samsa.log.LogAppendInfo;
+import io.samsa.log.RecordValidationException;
 import io.samsa.metadata.Controller;
 import io.samsa.metadata.TopicImage;
 import io.samsa.partition.Partition;
@@ -31,6 +32,9 @@ import java.util.function.Consumer;
  * acks=1 and acks=all are both satisfied once the leader has appended; acks=0 gets no response at all.
  * An append that triggered an fsync ({@code flush.messages}) is answered once that fsync is done, as in Kafka;
  * the fsync runs on a flusher thread, so the network thread goes on meanwhile.
+ * acks=all is refused with NOT_ENOUGH_REPLICAS when fewer replicas are in sync than the topic's
+ * {@code min.insync.replicas} (see {@link Partition#appendAsLeader(MemoryRecords, short)}), and a batch refused
+ * for some of its records names them in {@code record_errors} (KIP-467).
  */
 public final class ProduceHandler {
     private static final Logger log = LoggerFactory.getLogger(ProduceHandler.class);
@@ -75,7 +79,7 @@ public final class ProduceHandler {
                     result.setErrorCode((byId ? Errors.UNKNOWN_TOPIC_ID : Errors.UNKNOWN_TOPIC_OR_PARTITION).code());
                 } else {
                     CompletableFuture<Void> flushed = append(new TopicPartition(topic.name(), partitionData.index()),
-                        (MemoryRecords) partitionData.records(), request.transactionalId(), result);
+                        (MemoryRecords) partitionData.records(), request.transactionalId(), acks, result);
                     if (flushed != null) {
                         pendingFlushes.add(flushed.exceptionally(e -> {
                             result.setErrorCode(Errors.KAFKA_STORAGE_ERROR.code()).setErrorMessage(e.getMessage())
@@ -119,7 +123,8 @@ public final class ProduceHandler {
     }
 
     /** Appends and fills {@code result}; returns the fsync the append waits for, or null when it waits for none. */
-    private CompletableFuture<Void> append(TopicPartition tp, MemoryRecords records, String transactionalId, PartitionProduceResponse result) {
+    private CompletableFuture<Void> append(TopicPartition tp, MemoryRecords records, String transactionalId, short acks,
+                                           PartitionProduceResponse result) {
         Partition partition = partitions.partition(tp);
         if (partition == null) {
             result.setErrorCode(Errors.UNKNOWN_TOPIC_OR_PARTITION.code());
@@ -140,7 +145,7 @@ public final class ProduceHandler {
                     .setErrorMessage("Transactions are not supported by this broker yet");
                 return null;
             }
-            LogAppendInfo info = partition.appendAsLeader(records);
+            LogAppendInfo info = partition.appendAsLeader(records, acks);
             result.setBaseOffset(info.firstOffset())
                 .setLogAppendTimeMs(info.logAppendTime())
                 .setLogStartOffset(info.logStartOffset());
@@ -148,6 +153,16 @@ public final class ProduceHandler {
                 partitions.onAppend(tp);
             }
             return info.flushed().isDone() && !info.flushed().isCompletedExceptionally() ? null : info.flushed();
+        } catch (RecordValidationException e) {
+            // KIP-467: the producer fails the listed records with this error and the rest of the batch with its own.
+            Errors error = Errors.forException(e.batchError());
+            log.debug("Produce to {} rejected: {} {}", tp, error, e.getMessage());
+            result.setErrorCode(error.code()).setErrorMessage(e.getMessage())
+                .setLogStartOffset(partition.logStartOffset());
+            for (RecordValidationException.RecordError recordError : e.recordErrors()) {
+                result.recordErrors().add(new ProduceResponseData.BatchIndexAndErrorMessage()
+                    .setBatchIndex(recordError.batchIndex()).setBatchIndexErrorMessage(recordError.message()));
+            }
         } catch (ApiException e) {
             Errors error = Errors.forException(e);
             log.debug("Produce to {} rejected: {} {}", tp, error, e.getMessage());

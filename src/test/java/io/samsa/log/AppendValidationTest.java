@@ -122,10 +122,14 @@ class AppendValidationTest {
     @Test
     void createTimeOutsideAllowedWindowIsRejected() {
         assertThatThrownBy(() -> log.appendAsLeader(batch(NOW + 120_000, "future", 1), 0))
-            .isInstanceOf(InvalidTimestampException.class)
-            .satisfies(e -> assertThat(Errors.forException(e)).isEqualTo(Errors.INVALID_TIMESTAMP));
+            .isInstanceOfSatisfying(RecordValidationException.class, e -> {
+                assertThat(Errors.forException(e.batchError())).isEqualTo(Errors.INVALID_TIMESTAMP);
+                assertThat(e.recordErrors()).extracting(RecordValidationException.RecordError::batchIndex)
+                    .containsExactly(0);
+            });
         assertThatThrownBy(() -> log.appendAsLeader(batch(NOW - 120_000, "past", 1), 0))
-            .isInstanceOf(InvalidTimestampException.class);
+            .isInstanceOfSatisfying(RecordValidationException.class,
+                e -> assertThat(e.batchError()).isInstanceOf(InvalidTimestampException.class));
         assertThat(log.appendAsLeader(batch(NOW - 30_000, "ok", 1), 0).firstOffset()).isZero();
     }
 
@@ -164,10 +168,15 @@ class AppendValidationTest {
         SimpleRecord keyless = new SimpleRecord(NOW, null, "v".getBytes());
 
         for (Compression compression : new Compression[] {Compression.NONE, Compression.lz4().build()}) {
-            assertThatThrownBy(() -> log.appendAsLeader(MemoryRecords.withRecords(compression, keyed, keyless), 0))
-                .isInstanceOf(InvalidRecordException.class)
-                .hasMessageContaining("Compacted topic cannot accept message without key")
-                .satisfies(e -> assertThat(Errors.forException(e)).isEqualTo(Errors.INVALID_RECORD));
+            assertThatThrownBy(() -> log.appendAsLeader(
+                    MemoryRecords.withRecords(compression, keyed, keyless, keyed, keyless), 0))
+                .isInstanceOfSatisfying(RecordValidationException.class, e -> {
+                    assertThat(Errors.forException(e.batchError())).isEqualTo(Errors.INVALID_RECORD);
+                    assertThat(e.recordErrors()).extracting(RecordValidationException.RecordError::batchIndex)
+                        .containsExactly(1, 3);
+                    assertThat(e.recordErrors().get(0).message())
+                        .contains("Compacted topic cannot accept message without key");
+                });
         }
         assertThat(log.logEndOffset()).isZero();
         assertThat(log.appendAsLeader(MemoryRecords.withRecords(Compression.NONE, keyed), 0).firstOffset()).isZero();
