@@ -46,8 +46,11 @@ class IdempotentProduceTest {
 
     private static MemoryRecords batch(long producerId, short epoch, int sequence, String... values) {
         SimpleRecord[] records = new SimpleRecord[values.length];
+        // Timestamped as the Java producer does: a producer's idle time counts from its last batch's timestamp,
+        // so records without one would make it look long expired after a restart (as in Kafka).
+        long now = System.currentTimeMillis();
         for (int i = 0; i < values.length; i++) {
-            records[i] = new SimpleRecord(values[i].getBytes(StandardCharsets.UTF_8));
+            records[i] = new SimpleRecord(now, null, values[i].getBytes(StandardCharsets.UTF_8));
         }
         return MemoryRecords.withIdempotentRecords(Compression.NONE, producerId, epoch, sequence, records);
     }
