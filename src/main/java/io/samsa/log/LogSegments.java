@@ -136,16 +136,34 @@ final class LogSegments {
             if (slice != null) {
                 return new LogReadInfo(slice, entry.getKey(), slice.position(), logStartOffset, logEndOffset);
             }
-            entry = segments.higherEntry(entry.getKey());
+            entry = following(entry);
         }
         LogSegment newest = active;
         SegmentSlice end = newest.emptySliceAtEnd();
         return new LogReadInfo(end, newest.baseOffset(), end.position(), logStartOffset, logEndOffset);
     }
 
+    /**
+     * The segment to look in after {@code visited}, which held nothing at or after the offset sought: the next one
+     * in the map as it is now. Compaction may have swapped {@code visited} out meanwhile, together with the segments
+     * after it, for one cleaned segment with a base offset at or below {@code visited}'s ({@link #replace}). That
+     * segment now holds the offsets of those later segments, so it is the one to look in next; the next base offset
+     * in the map lies beyond them, and going there would skip records. The walk steps back only when the segment
+     * visited left the map, so it ends.
+     */
+    private Map.Entry<Long, LogSegment> following(Map.Entry<Long, LogSegment> visited) {
+        Map.Entry<Long, LogSegment> now = segments.floorEntry(visited.getKey());
+        if (now != null && now.getValue() != visited.getValue()) {
+            return now;
+        }
+        return segments.higherEntry(visited.getKey());
+    }
+
     /** The first record at or after {@code timestamp} with an offset at or above {@code logStartOffset}. */
     Optional<TimestampAndOffset> offsetForTimestamp(long timestamp, long logStartOffset) {
-        for (LogSegment segment : segments.values()) {
+        // Walked as reads are, not with the map's iterator: that would step past a cleaned segment swapped in behind it.
+        for (Map.Entry<Long, LogSegment> entry = segments.firstEntry(); entry != null; entry = following(entry)) {
+            LogSegment segment = entry.getValue();
             if (segment.maxTimestampSoFar() >= timestamp) {
                 Optional<TimestampAndOffset> found = segment.findOffsetByTimestamp(timestamp, logStartOffset);
                 if (found.isPresent()) {
