@@ -62,8 +62,9 @@ final class LogSegments {
     /**
      * Puts {@code cleaned} in place of {@code replaced}, consecutive segments (checked with
      * {@link #holdsInactive}) the first of which has the cleaned segment's base offset. The
-     * cleaned segment goes in first and the others come out after, so a reader looking up any
-     * offset they covered finds either an old segment or the cleaned one, never a hole.
+     * cleaned segment goes in first and the others come out after, oldest first, so a reader looking up any
+     * offset they covered finds either an old segment or the cleaned one, never a hole, and a reader walking on
+     * from one of them finds where to go on ({@link #following}).
      */
     void replace(List<LogSegment> replaced, LogSegment cleaned) {
         if (replaced.isEmpty() || replaced.get(0).baseOffset() != cleaned.baseOffset()) {
@@ -136,16 +137,38 @@ final class LogSegments {
             if (slice != null) {
                 return new LogReadInfo(slice, entry.getKey(), slice.position(), logStartOffset, logEndOffset);
             }
-            entry = segments.higherEntry(entry.getKey());
+            entry = following(entry);
         }
         LogSegment newest = active;
         SegmentSlice end = newest.emptySliceAtEnd();
         return new LogReadInfo(end, newest.baseOffset(), end.position(), logStartOffset, logEndOffset);
     }
 
+    /**
+     * The segment to look in after {@code visited}, which held nothing at or after the offset sought. Compaction may
+     * swap {@code visited} out meanwhile, together with the segments after it, for one cleaned segment at the base
+     * offset of the first of them ({@link #replace}). That segment then holds the offsets of the later ones and is
+     * the one to look in next: the next base offset in the map lies beyond them, and going there would skip records.
+     *
+     * <p>The next entry is taken first and {@code visited} checked to be in place after: a swap puts the cleaned
+     * segment in before it takes any of the replaced ones out, and takes them out in order, so while
+     * {@code visited} is still in place its successor taken before is one the swap has not taken out either. The walk
+     * steps back only when the segment visited left the map, so it ends.
+     */
+    private Map.Entry<Long, LogSegment> following(Map.Entry<Long, LogSegment> visited) {
+        Map.Entry<Long, LogSegment> next = segments.higherEntry(visited.getKey());
+        Map.Entry<Long, LogSegment> now = segments.floorEntry(visited.getKey());
+        if (now != null && now.getValue() != visited.getValue()) {
+            return now;
+        }
+        return next;
+    }
+
     /** The first record at or after {@code timestamp} with an offset at or above {@code logStartOffset}. */
     Optional<TimestampAndOffset> offsetForTimestamp(long timestamp, long logStartOffset) {
-        for (LogSegment segment : segments.values()) {
+        // Walked as reads are, not with the map's iterator: that would step past a cleaned segment swapped in behind it.
+        for (Map.Entry<Long, LogSegment> entry = segments.firstEntry(); entry != null; entry = following(entry)) {
+            LogSegment segment = entry.getValue();
             if (segment.maxTimestampSoFar() >= timestamp) {
                 Optional<TimestampAndOffset> found = segment.findOffsetByTimestamp(timestamp, logStartOffset);
                 if (found.isPresent()) {
