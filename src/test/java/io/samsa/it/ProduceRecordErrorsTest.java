@@ -42,7 +42,9 @@ class ProduceRecordErrorsTest {
     private static final short PRODUCE_VERSION = 9;
     private static final String COMPACTED = "compacted";
     private static final String STRICT_TIME = "strict-time";
+    private static final String NO_OLD_RECORDS = "no-old-records";
     private static final long AFTER_MAX_MS = 60_000;
+    private static final long BEFORE_MAX_MS = 60_000;
     private static EmbeddedBroker broker;
 
     @BeforeAll
@@ -52,6 +54,8 @@ class ProduceRecordErrorsTest {
             Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
         Clients.createTopic(broker.bootstrapServers(), STRICT_TIME, 1,
             Map.of(TopicConfig.MESSAGE_TIMESTAMP_AFTER_MAX_MS_CONFIG, Long.toString(AFTER_MAX_MS)));
+        Clients.createTopic(broker.bootstrapServers(), NO_OLD_RECORDS, 1,
+            Map.of(TopicConfig.MESSAGE_TIMESTAMP_BEFORE_MAX_MS_CONFIG, Long.toString(BEFORE_MAX_MS)));
     }
 
     @AfterAll
@@ -131,5 +135,19 @@ class ProduceRecordErrorsTest {
         assertThat(result.errorMessage()).isNotBlank();
         assertThat(result.recordErrors()).extracting(BatchIndexAndErrorMessage::batchIndex).containsExactly(1);
         assertThat(latestOffset(STRICT_TIME, 0)).isZero();
+    }
+
+    /** The batch header holds the first and the largest timestamp, not the smallest; every record is checked. */
+    @Test
+    void aTooOldRecordAfterTheFirstIsNamedWithInvalidTimestamp() throws Exception {
+        long now = System.currentTimeMillis();
+        MemoryRecords batch = MemoryRecords.withRecords(Compression.NONE, record(now, "k0", "a"),
+            record(now, "k1", "b"), record(now - 10 * BEFORE_MAX_MS, "k2", "from-the-past"));
+
+        PartitionProduceResponse result = produce(NO_OLD_RECORDS, 0, batch);
+
+        assertThat(Errors.forCode(result.errorCode())).isEqualTo(Errors.INVALID_TIMESTAMP);
+        assertThat(result.recordErrors()).extracting(BatchIndexAndErrorMessage::batchIndex).containsExactly(2);
+        assertThat(latestOffset(NO_OLD_RECORDS, 0)).isZero();
     }
 }
