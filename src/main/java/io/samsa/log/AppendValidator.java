@@ -24,13 +24,16 @@ import org.apache.kafka.common.utils.internals.CloseableIterator;
  * records of a compressed batch are not decompressed and an uncompressed batch is not walked
  * record by record, so an append allocates nothing per record. The consequence, compared with
  * Kafka, is that timestamps are checked on the batch's first and largest timestamp rather than
- * on every record, and record-level offset deltas are trusted once the CRC and the header's
- * count agree. A topic-level {@code compression.type} other than {@code producer} is not applied
+ * on every record (enough for {@code message.timestamp.after.max.ms}: no record is later than the
+ * largest; a bounded {@code message.timestamp.before.max.ms} needs the smallest, which the header
+ * does not hold, so then every record is checked), and record-level offset deltas are trusted
+ * once the CRC and the header's count agree. A topic-level {@code compression.type} other than {@code producer} is not applied
  * either: batches are stored as the producer compressed them, where Kafka would recompress.
  *
  * <p>The records are walked (decompressing a compressed batch) where Kafka's answer names
- * records: on a compacted topic, where every record must have a key, and when the header shows
- * a timestamp out of range or a producer-set LogAppendTime. A batch refused there raises
+ * records: on a compacted topic, where every record must have a key, when the header shows
+ * a timestamp out of range or a producer-set LogAppendTime, and when
+ * {@code message.timestamp.before.max.ms} is bounded. A batch refused there raises
  * {@link RecordValidationException} listing each offending record (KIP-467).
  *
  * <p>Stateless and thread-safe.
@@ -94,7 +97,9 @@ final class AppendValidator {
                 && inRange(batch.maxTimestamp(), config, nowMs));
         // The producer never sets LogAppendTime; a batch that does is judged record by record, as Kafka does.
         boolean producerSetLogAppendTime = batch.timestampType() == TimestampType.LOG_APPEND_TIME;
-        if (config.cleanupPolicyCompact() || !headerTimestampsValid || producerSetLogAppendTime) {
+        // A record after the first may be older than both header timestamps.
+        boolean oldestUnknown = createTime && config.timestampBeforeMaxMs() != Long.MAX_VALUE && count > 1;
+        if (config.cleanupPolicyCompact() || !headerTimestampsValid || producerSetLogAppendTime || oldestUnknown) {
             checkRecords(tp, batch, config, nowMs);
         }
         if (!headerTimestampsValid) {

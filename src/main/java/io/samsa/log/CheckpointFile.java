@@ -18,6 +18,10 @@ import org.apache.kafka.common.utils.Utils;
  * temporary file, fsync it, rename it over the old one, fsync the directory. On a full disk the
  * write fails with the old file untouched.
  *
+ * <p>{@link #writeWithoutFsync} skips both fsyncs, for a checkpoint written on a request's thread (the
+ * leader epochs when an append begins a new epoch): its content is then made durable by {@link #fsync} on a
+ * flusher thread, before the recovery point moves past what it describes, as Kafka does since KAFKA-15046.
+ *
  * <p>Stateless; callers serialise writes to the same file.
  */
 final class CheckpointFile {
@@ -26,6 +30,27 @@ final class CheckpointFile {
     }
 
     static void write(Path file, List<String> lines) throws IOException {
+        write(file, lines, true);
+    }
+
+    /**
+     * Replaces the file's content like {@link #write} but without any fsync: a crash may leave the old
+     * content, or an empty or torn file, until {@link #fsync} ran. For files whose loss recovery repairs.
+     */
+    static void writeWithoutFsync(Path file, List<String> lines) throws IOException {
+        write(file, lines, false);
+    }
+
+    /** Makes what {@link #writeWithoutFsync} wrote durable: the file's data, then its directory entry. */
+    static void fsync(Path file) throws IOException {
+        Fsync.beforeFile(file);
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            channel.force(true);
+        }
+        Fsync.directory(file.toAbsolutePath().getParent());
+    }
+
+    private static void write(Path file, List<String> lines, boolean fsync) throws IOException {
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
         byte[] bytes = (String.join("\n", lines) + "\n").getBytes(StandardCharsets.UTF_8);
         try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
@@ -34,15 +59,19 @@ final class CheckpointFile {
             while (buffer.hasRemaining()) {
                 channel.write(buffer);
             }
-            channel.force(true);
+            if (fsync) {
+                channel.force(true);
+            }
         } catch (IOException e) {
             // A full disk leaves the old file in place; a partial temporary file would only take more space.
             Files.deleteIfExists(tmp);
             throw e;
         }
         Utils.atomicMoveWithFallback(tmp, file, false);
-        // The rename is durable only once the directory holding both names is fsynced.
-        Fsync.directory(file.toAbsolutePath().getParent());
+        if (fsync) {
+            // The rename is durable only once the directory holding both names is fsynced.
+            Fsync.directory(file.toAbsolutePath().getParent());
+        }
     }
 
     /** The file's lines, or empty when it does not exist. */

@@ -28,6 +28,8 @@ final class LeaderEpochCache {
     private final Path file;
     private final TreeMap<Integer, Long> epochs = new TreeMap<>();
     private boolean loadedFromFile;
+    /** The file was written by {@link #persistWithoutFsync()} and not fsynced since. */
+    private boolean unsynced;
 
     private LeaderEpochCache(Path file) {
         this.file = file;
@@ -165,12 +167,49 @@ final class LeaderEpochCache {
         return new TreeMap<>(epochs);
     }
 
-    /** Writes the checkpoint file. */
+    /** Writes the checkpoint file and fsyncs it. */
     synchronized void persist() throws IOException {
+        CheckpointFile.write(file, lines());
+        unsynced = false;
+    }
+
+    /**
+     * Writes the checkpoint file without fsync, for the append path, which runs on network threads; the
+     * next flush of the log makes it durable ({@link #fsyncIfWritten()}) before the recovery point moves
+     * past the new epoch's batches, so a crash before that leaves those batches to recovery, which takes
+     * their epochs from them again.
+     */
+    synchronized void persistWithoutFsync() throws IOException {
+        CheckpointFile.writeWithoutFsync(file, lines());
+        unsynced = true;
+    }
+
+    /**
+     * Fsyncs what {@link #persistWithoutFsync()} wrote, if anything; on a flusher thread. The fsync runs
+     * outside this cache's monitor, which appends take: a write meanwhile marks the file unsynced again.
+     */
+    void fsyncIfWritten() throws IOException {
+        synchronized (this) {
+            if (!unsynced) {
+                return;
+            }
+            unsynced = false;
+        }
+        try {
+            CheckpointFile.fsync(file);
+        } catch (IOException e) {
+            synchronized (this) {
+                unsynced = true;
+            }
+            throw e;
+        }
+    }
+
+    private List<String> lines() {
         List<String> lines = new ArrayList<>(epochs.size() + 2);
         lines.add(Integer.toString(VERSION));
         lines.add(Integer.toString(epochs.size()));
         epochs.forEach((epoch, start) -> lines.add(epoch + " " + start));
-        CheckpointFile.write(file, lines);
+        return lines;
     }
 }

@@ -99,7 +99,7 @@ public final class Log implements Closeable {
         Path parent = dir.toAbsolutePath().normalize().getParent();
         this.logDir = parent == null ? dir : parent;
         this.flusher = new LogFlusher(dir, dir.resolve(RECOVERY_POINT_FILE), segments, time, lock,
-            loaded.logEndOffset(), scheduler.flushExecutor(), this::flushFailed);
+            loaded.logEndOffset(), scheduler.flushExecutor(), this::flushFailed, epochCache);
         this.leaderEpoch = epochCache.latestEpochOrUndefined();
     }
 
@@ -282,7 +282,7 @@ public final class Log implements Closeable {
         if (epoch > leaderEpoch) {
             leaderEpoch = epoch;
             if (epochCache.assign(epoch, logEndOffset)) {
-                epochCache.persist();
+                persistEpochs();
             }
         }
         return true;
@@ -431,13 +431,15 @@ public final class Log implements Closeable {
     }
 
     /**
-     * Writes the leader-epoch checkpoint after an append began a new epoch. The batches carry their epochs, so
+     * Writes the leader-epoch checkpoint after an append or a leader change began a new epoch, without fsync:
+     * this runs on the request's thread, and the flusher fsyncs the file before the recovery point passes the
+     * new epoch's batches (see {@link LeaderEpochCache#persistWithoutFsync()}). The batches carry their epochs, so
      * on a full disk the old file is kept (recovery after a crash rebuilds epochs from the batches it scans)
      * rather than failing an append whose data is already in the log.
      */
     private void persistEpochs() throws IOException {
         try {
-            epochCache.persist();
+            epochCache.persistWithoutFsync();
         } catch (IOException e) {
             if (!LogDirFailures.isOutOfSpace(e)) {
                 throw e;
@@ -856,6 +858,8 @@ public final class Log implements Closeable {
             for (LogSegment segment : segments.all()) {
                 segment.close();
             }
+            // With the marker the next open trusts the checkpoint instead of rescanning the batches.
+            epochCache.fsyncIfWritten();
             writeCleanShutdownMarker();
         } catch (IOException e) {
             throw new KafkaStorageException("Close of " + tp + " failed", e);

@@ -31,6 +31,9 @@ import org.apache.kafka.common.utils.Time;
  * file costs nothing but a longer scan after a crash, while writing it on every flush would
  * double the fsyncs of {@code flush.messages=1}.
  *
+ * <p>A leader-epoch checkpoint the append path wrote without fsync is fsynced with the segments, before
+ * the recovery point moves.
+ *
  * <p>A failed fsync is final: the waiting appends fail with {@link KafkaStorageException}, the
  * failure is reported (the log directory goes offline) and later requests fail at once.
  *
@@ -48,6 +51,7 @@ final class LogFlusher {
     private final ReentrantLock lock;
     private final Executor executor;
     private final Consumer<IOException> onFailure;
+    private final LeaderEpochCache epochCache;
     /** Serialises writers of the recovery-point file without holding the log's lock. */
     private final Object checkpointMonitor = new Object();
     private final List<Waiter> waiters = new ArrayList<>();
@@ -67,7 +71,7 @@ final class LogFlusher {
     }
 
     LogFlusher(Path dir, Path checkpointFile, LogSegments segments, Time time, ReentrantLock lock, long recoveryPoint,
-               Executor executor, Consumer<IOException> onFailure) {
+               Executor executor, Consumer<IOException> onFailure, LeaderEpochCache epochCache) {
         this.dir = dir;
         this.checkpointFile = checkpointFile;
         this.segments = segments;
@@ -77,6 +81,7 @@ final class LogFlusher {
         this.requestedUpTo = recoveryPoint;
         this.executor = executor;
         this.onFailure = onFailure;
+        this.epochCache = epochCache;
         this.lastFlushMs = time.milliseconds();
     }
 
@@ -168,6 +173,8 @@ final class LogFlusher {
                 for (LogSegment segment : toFlush) {
                     segment.flush();
                 }
+                // Before the recovery point passes batches of a new epoch: recovery would not rescan them.
+                epochCache.fsyncIfWritten();
                 if (syncDirectory) {
                     Fsync.directory(dir);
                 }
