@@ -238,6 +238,29 @@ public final class Controller implements AutoCloseable {
         return commit(List.of(new RemoveTopicRecord(topicId)), ApiError.NONE);
     }
 
+    /** The result of a topic deletion: its error, and the topic's name and id as found (null / zero when not found). */
+    public record DeleteTopicResult(ApiError error, String name, Uuid topicId) {
+    }
+
+    /**
+     * Deletes the topic of this name, or of this id when the name is null. The name or id is looked up on the
+     * controller thread, after every change asked for before: a deletion sent while the topic's creation is still
+     * committing finds it.
+     */
+    public CompletableFuture<DeleteTopicResult> deleteTopic(String name, Uuid topicId) {
+        return change(image -> {
+            TopicImage topic = name != null ? image.topic(name) : topicId == null ? null : image.topic(topicId);
+            if (topic == null) {
+                ApiError missing = name != null
+                    ? new ApiError(Errors.UNKNOWN_TOPIC_OR_PARTITION, "This server does not host this topic-partition.")
+                    : new ApiError(Errors.UNKNOWN_TOPIC_ID, "This server does not host this topic ID.");
+                return answer(new DeleteTopicResult(missing, name, name != null || topicId == null ? Uuid.ZERO_UUID : topicId));
+            }
+            Decision<ApiError> decision = decideDeleteTopic(image, topic.topicId());
+            return new Decision<>(decision.records(), new DeleteTopicResult(decision.answer(), topic.name(), topic.topicId()));
+        }, failure -> new DeleteTopicResult(ApiError.fromThrowable(failure), name, topicId == null ? Uuid.ZERO_UUID : topicId));
+    }
+
     public CompletableFuture<ApiError> createPartitions(String topicName, int newCount, List<List<Integer>> newAssignments,
                                                         boolean validateOnly) {
         return change(image -> decideCreatePartitions(image, topicName, newCount, newAssignments, validateOnly),
