@@ -14,6 +14,8 @@ import java.util.concurrent.CompletableFuture;
 public final class AppliedWatermark {
     private final TreeMap<Long, List<CompletableFuture<Void>>> waiting = new TreeMap<>();
     private long applied;
+    /** The newest image applied: what this broker actually hosts, which may trail the committed one. */
+    private volatile MetadataImage appliedImage = MetadataImage.EMPTY;
     private RuntimeException closedWith;
 
     /** Completes once the image (and every one before it) is applied. */
@@ -30,10 +32,18 @@ public final class AppliedWatermark {
         return future;
     }
 
+    /** The newest image applied so far ({@link MetadataImage#EMPTY} before the first). Never blocks. */
+    public MetadataImage appliedImage() {
+        return appliedImage;
+    }
+
     /** Marks every image up to this one applied. */
     public void advanceTo(MetadataImage image) {
         List<CompletableFuture<Void>> reached = new ArrayList<>();
         synchronized (this) {
+            if (image.recordCount() >= applied) {
+                appliedImage = image;
+            }
             applied = Math.max(applied, image.recordCount());
             Map<Long, List<CompletableFuture<Void>>> head = waiting.headMap(applied, true);
             head.values().forEach(reached::addAll);

@@ -238,6 +238,29 @@ public final class Controller implements AutoCloseable {
         return commit(List.of(new RemoveTopicRecord(topicId)), ApiError.NONE);
     }
 
+    /** The result of a topic deletion: its error, and the topic's name and id as found (null / zero when not found). */
+    public record DeleteTopicResult(ApiError error, String name, Uuid topicId) {
+    }
+
+    /**
+     * Deletes the topic of this name, or of this id when the name is null. The name or id is looked up on the
+     * controller thread, after every change asked for before: a deletion sent while the topic's creation is still
+     * committing finds it.
+     */
+    public CompletableFuture<DeleteTopicResult> deleteTopic(String name, Uuid topicId) {
+        return change(image -> {
+            TopicImage topic = name != null ? image.topic(name) : topicId == null ? null : image.topic(topicId);
+            if (topic == null) {
+                ApiError missing = name != null
+                    ? new ApiError(Errors.UNKNOWN_TOPIC_OR_PARTITION, "This server does not host this topic-partition.")
+                    : new ApiError(Errors.UNKNOWN_TOPIC_ID, "This server does not host this topic ID.");
+                return answer(new DeleteTopicResult(missing, name, name != null || topicId == null ? Uuid.ZERO_UUID : topicId));
+            }
+            Decision<ApiError> decision = decideDeleteTopic(image, topic.topicId());
+            return new Decision<>(decision.records(), new DeleteTopicResult(decision.answer(), topic.name(), topic.topicId()));
+        }, failure -> new DeleteTopicResult(ApiError.fromThrowable(failure), name, topicId == null ? Uuid.ZERO_UUID : topicId));
+    }
+
     public CompletableFuture<ApiError> createPartitions(String topicName, int newCount, List<List<Integer>> newAssignments,
                                                         boolean validateOnly) {
         return change(image -> decideCreatePartitions(image, topicName, newCount, newAssignments, validateOnly),
@@ -306,12 +329,40 @@ public final class Controller implements AutoCloseable {
      */
     public CompletableFuture<ApiError> alterTopicConfigs(String topicName, Map<String, String> changes, boolean replaceAll,
                                                          boolean validateOnly) {
+        return alterTopicConfigs(topicName, current -> changes, replaceAll, validateOnly);
+    }
+
+    /**
+     * How an alteration's changes follow from the overrides in place (APPEND and SUBTRACT depend on them). It runs
+     * on the controller thread against the image the change is decided on, so two alterations of one list never
+     * both start from the same old value. An {@link IllegalArgumentException} answers INVALID_CONFIG with its message.
+     */
+    @FunctionalInterface
+    public interface ConfigChanges {
+        /** @return each key's new value, null to remove its override */
+        Map<String, String> resolve(Map<String, String> currentOverrides);
+    }
+
+    /** As {@link #alterTopicConfigs(String, Map, boolean, boolean)}, the changes resolved against the topic's current overrides. */
+    public CompletableFuture<ApiError> alterTopicConfigs(String topicName, ConfigChanges changes, boolean replaceAll,
+                                                         boolean validateOnly) {
         return change(image -> decideAlterTopicConfigs(image, topicName, changes, replaceAll, validateOnly), ApiError::fromThrowable);
     }
 
-    private Decision<ApiError> decideAlterTopicConfigs(MetadataImage image, String topicName, Map<String, String> changes,
+    private static ApiError invalidConfig(IllegalArgumentException e) {
+        return new ApiError(Errors.INVALID_CONFIG, e.getMessage());
+    }
+
+    private Decision<ApiError> decideAlterTopicConfigs(MetadataImage image, String topicName, ConfigChanges resolver,
                                                        boolean replaceAll, boolean validateOnly) {
         TopicImage topic = image.topic(topicName);
+        Map<String, String> changes;
+        try {
+            // Resolved before the existence check, as Kafka's controller rejects a bad APPEND before looking the topic up.
+            changes = resolver.resolve(topic == null ? Map.of() : topic.configs());
+        } catch (IllegalArgumentException e) {
+            return answer(invalidConfig(e));
+        }
         if (topic == null) {
             return answer(new ApiError(Errors.UNKNOWN_TOPIC_OR_PARTITION, "The topic '" + topicName + "' does not exist."));
         }
@@ -350,11 +401,23 @@ public final class Controller implements AutoCloseable {
      */
     public CompletableFuture<ApiError> alterBrokerConfigs(String resourceName, Map<String, String> changes, boolean replaceAll,
                                                           boolean validateOnly) {
+        return alterBrokerConfigs(resourceName, current -> changes, replaceAll, validateOnly);
+    }
+
+    /** As {@link #alterBrokerConfigs(String, Map, boolean, boolean)}, the changes resolved against the current dynamic configs. */
+    public CompletableFuture<ApiError> alterBrokerConfigs(String resourceName, ConfigChanges changes, boolean replaceAll,
+                                                          boolean validateOnly) {
         return change(image -> decideAlterBrokerConfigs(image, resourceName, changes, replaceAll, validateOnly), ApiError::fromThrowable);
     }
 
-    private Decision<ApiError> decideAlterBrokerConfigs(MetadataImage image, String resourceName, Map<String, String> changes,
+    private Decision<ApiError> decideAlterBrokerConfigs(MetadataImage image, String resourceName, ConfigChanges resolver,
                                                         boolean replaceAll, boolean validateOnly) {
+        Map<String, String> changes;
+        try {
+            changes = resolver.resolve(image.brokerConfigs(resourceName));
+        } catch (IllegalArgumentException e) {
+            return answer(invalidConfig(e));
+        }
         Set<String> dynamic = dynamicBrokerKeys();
         Set<String> rejected = new TreeSet<>();
         for (String key : changes.keySet()) {

@@ -148,6 +148,17 @@ public final class PartitionManager implements MetadataStore.Listener, AutoClose
         }
     }
 
+    /**
+     * The newest metadata image this broker has applied: a partition in it has its log open here (or its log
+     * directory failed). Metadata answers from it, so no client is told of a leader that cannot serve yet.
+     */
+    public MetadataImage appliedImage() {
+        return applied.appliedImage();
+    }
+
+    /** Runs on the partition-changes thread before each committed change is applied: tests stall it. */
+    static volatile java.util.function.Consumer<MetadataImage> beforeApplyHook = image -> { };
+
     /** Completes once this broker has applied the image: the logs it adds opened, those it removes deleted. */
     public CompletableFuture<Void> whenApplied(MetadataImage image) {
         return applied.whenApplied(image);
@@ -165,6 +176,7 @@ public final class PartitionManager implements MetadataStore.Listener, AutoClose
 
     private void apply(MetadataImage before, MetadataImage after, List<MetadataRecord> records) {
         try {
+            beforeApplyHook.accept(after);
             applyChange(before, after, records);
         } catch (RuntimeException e) {
             log.error("Applying a metadata change (to {} records) failed", after.recordCount(), e);

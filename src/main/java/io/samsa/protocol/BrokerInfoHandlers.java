@@ -1,5 +1,6 @@
 package io.samsa.protocol;
 
+import io.netty.util.concurrent.DefaultThreadFactory;
 import io.samsa.metadata.ClusterInfo;
 import io.samsa.metadata.Controller;
 import io.samsa.partition.Partition;
@@ -24,6 +25,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.HashSet;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 
 /** ApiVersions, DescribeLogDirs and InitProducerId: questions about this broker rather than a topic. */
 public final class BrokerInfoHandlers {
@@ -70,7 +74,24 @@ public final class BrokerInfoHandlers {
             .setFinalizedFeaturesEpoch(-1));
     }
 
+    /**
+     * Where DescribeLogDirs asks the file system for each directory's space: a statfs on a hung disk or mount
+     * must stall this thread, never the event loop. One thread, ended after a short idle time, so no broker keeps it.
+     */
+    private static final ThreadPoolExecutor DISK_QUERIES = diskQueryThread();
+
+    private static ThreadPoolExecutor diskQueryThread() {
+        ThreadPoolExecutor executor = new ThreadPoolExecutor(1, 1, 10, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+            new DefaultThreadFactory("samsa-log-dir-queries", true));
+        executor.allowCoreThreadTimeOut(true);
+        return executor;
+    }
+
     CompletableFuture<ApiMessage> describeLogDirs(RequestContext context, DescribeLogDirsRequestData request) {
+        return CompletableFuture.supplyAsync(() -> logDirsNow(request), DISK_QUERIES);
+    }
+
+    private ApiMessage logDirsNow(DescribeLogDirsRequestData request) {
         DescribeLogDirsResponseData response = new DescribeLogDirsResponseData();
         Set<TopicPartition> wanted = null;
         if (request.topics() != null) {
@@ -113,7 +134,7 @@ public final class BrokerInfoHandlers {
             result.topics().addAll(topics.values());
             response.results().add(result);
         }
-        return CompletableFuture.completedFuture(response);
+        return response;
     }
 
     CompletableFuture<ApiMessage> initProducerId(RequestContext context, InitProducerIdRequestData request) {

@@ -129,7 +129,7 @@ public final class ConfigHandlers {
                 outcome = CompletableFuture.completedFuture(
                     new ApiError(Errors.INVALID_REQUEST, "Null value not supported for : " + String.join(",", nulls)));
             } else {
-                outcome = apply(resource.resourceType(), resource.resourceName(), changes, true, request.validateOnly());
+                outcome = apply(resource.resourceType(), resource.resourceName(), current -> changes, true, request.validateOnly());
             }
             AlterConfigsResponseData.AlterConfigsResourceResponse result = new AlterConfigsResponseData.AlterConfigsResourceResponse()
                 .setResourceType(resource.resourceType()).setResourceName(resource.resourceName());
@@ -152,14 +152,11 @@ public final class ConfigHandlers {
             ApiError error = checkIncrementalShape(resource);
             CompletableFuture<ApiError> outcome = null;
             if (error == null) {
-                try {
-                    Map<String, String> changes = resolveIncremental(resource);
-                    outcome = apply(resource.resourceType(), resource.resourceName(), changes, false, request.validateOnly());
-                } catch (IllegalArgumentException e) {
-                    error = new ApiError(Errors.INVALID_CONFIG, e.getMessage());
-                }
-            }
-            if (outcome == null) {
+                // The operations are resolved on the controller thread, against the overrides in place when the
+                // change is decided: an APPEND never reads a value another alteration is still committing.
+                outcome = apply(resource.resourceType(), resource.resourceName(), current -> resolveIncremental(resource, current),
+                    false, request.validateOnly());
+            } else {
                 outcome = CompletableFuture.completedFuture(error);
             }
             IncrementalAlterConfigsResponseData.AlterConfigsResourceResponse result = new IncrementalAlterConfigsResponseData.AlterConfigsResourceResponse()
@@ -189,19 +186,14 @@ public final class ConfigHandlers {
         return null;
     }
 
-    /** Turns SET / DELETE / APPEND / SUBTRACT operations into final values (null: remove the override). */
-    private Map<String, String> resolveIncremental(IncrementalAlterConfigsRequestData.AlterConfigsResource resource) {
-        ConfigResource.Type type = ConfigResource.Type.forId(resource.resourceType());
-        Map<String, String> current;
-        ConfigDef def;
-        if (type == ConfigResource.Type.TOPIC) {
-            TopicImage topic = controller.image().topic(resource.resourceName());
-            current = topic == null ? Map.of() : topic.configs();
-            def = LogConfig.CONFIG_DEF;
-        } else {
-            current = controller.image().brokerConfigs(resource.resourceName());
-            def = ServerConfig.CONFIG_DEF;
-        }
+    /**
+     * Turns SET / DELETE / APPEND / SUBTRACT operations into final values (null: remove the override), given the
+     * resource's current overrides. Runs on the controller thread.
+     */
+    private static Map<String, String> resolveIncremental(IncrementalAlterConfigsRequestData.AlterConfigsResource resource,
+                                                          Map<String, String> current) {
+        ConfigDef def = ConfigResource.Type.forId(resource.resourceType()) == ConfigResource.Type.TOPIC
+            ? LogConfig.CONFIG_DEF : ServerConfig.CONFIG_DEF;
         Map<String, String> changes = new LinkedHashMap<>();
         Set<String> seen = new HashSet<>();
         for (IncrementalAlterConfigsRequestData.AlterableConfig c : resource.configs()) {
@@ -242,7 +234,7 @@ public final class ConfigHandlers {
         return changes;
     }
 
-    private CompletableFuture<ApiError> apply(byte resourceType, String resourceName, Map<String, String> changes,
+    private CompletableFuture<ApiError> apply(byte resourceType, String resourceName, Controller.ConfigChanges changes,
                                               boolean replaceAll, boolean validateOnly) {
         ConfigResource.Type type = ConfigResource.Type.forId(resourceType);
         if (type == ConfigResource.Type.TOPIC) {

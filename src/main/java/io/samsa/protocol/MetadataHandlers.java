@@ -28,6 +28,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
 
 /**
  * Metadata, DescribeCluster and DescribeTopicPartitions: what exists and who leads it. A Metadata request that
@@ -37,11 +38,18 @@ public final class MetadataHandlers {
     private static final int AUTHORIZED_OPERATIONS_OMITTED = Integer.MIN_VALUE;
 
     private final Controller controller;
+    private final Supplier<MetadataImage> appliedImage;
     private final ClusterInfo cluster;
     private final ServerConfig config;
 
-    public MetadataHandlers(Controller controller, ClusterInfo cluster, ServerConfig config) {
+    /**
+     * @param appliedImage the image this broker has applied (its logs opened): a partition committed but not yet
+     *                     in it is answered LEADER_NOT_AVAILABLE, as a Kafka broker never advertises itself leader
+     *                     of a partition it has not applied
+     */
+    public MetadataHandlers(Controller controller, Supplier<MetadataImage> appliedImage, ClusterInfo cluster, ServerConfig config) {
         this.controller = controller;
+        this.appliedImage = appliedImage;
         this.cluster = cluster;
         this.config = config;
     }
@@ -64,18 +72,20 @@ public final class MetadataHandlers {
                     .setNodeId(broker.nodeId()).setHost(endpoint.host()).setPort(endpoint.port()).setRack(broker.rack()));
             }
         }
+        // The applied image is read first: it never runs ahead of the committed one read after it.
+        MetadataImage applied = appliedImage.get();
         MetadataImage image = controller.image();
         short version = context.apiVersion();
         if (request.topics() == null) {
             for (TopicImage topic : image.topics()) {
-                response.topics().add(describe(topic, version));
+                response.topics().add(describe(topic, applied, version));
             }
         } else {
             boolean mayCreate = config.getBoolean(ServerConfig.AUTO_CREATE_TOPICS_ENABLE)
                 && (version < 4 || request.allowAutoTopicCreation());
             List<CompletableFuture<MetadataResponseTopic>> topics = new ArrayList<>();
             for (MetadataRequestData.MetadataRequestTopic requested : request.topics()) {
-                topics.add(lookup(requested, image, mayCreate, version));
+                topics.add(lookup(requested, image, applied, mayCreate, version));
             }
             // In request order, once any auto-creation is done (at once when there is none).
             return CompletableFuture.allOf(topics.toArray(CompletableFuture[]::new)).thenApply(done -> {
@@ -87,7 +97,7 @@ public final class MetadataHandlers {
     }
 
     private CompletableFuture<MetadataResponseTopic> lookup(MetadataRequestData.MetadataRequestTopic requested, MetadataImage image,
-                                                            boolean mayCreate, short version) {
+                                                            MetadataImage applied, boolean mayCreate, short version) {
         TopicImage topic = requested.name() == null ? null : image.topic(requested.name());
         if (topic == null && mayCreate && !isById(requested)) {
             String name = requested.name();
@@ -97,10 +107,12 @@ public final class MetadataHandlers {
                     return new MetadataResponseTopic().setName(name).setErrorCode(error.code())
                         .setTopicAuthorizedOperations(AUTHORIZED_OPERATIONS_OMITTED);
                 }
-                return describeOrMissing(requested, controller.image(), version);
+                // The creation's answer waited until this broker applied it.
+                MetadataImage appliedNow = appliedImage.get();
+                return describeOrMissing(requested, controller.image(), appliedNow, version);
             });
         }
-        return CompletableFuture.completedFuture(describeOrMissing(requested, image, version));
+        return CompletableFuture.completedFuture(describeOrMissing(requested, image, applied, version));
     }
 
     /** The Java client asks by id with an empty name, not a null one: a non-zero id decides, as in Kafka. */
@@ -110,7 +122,7 @@ public final class MetadataHandlers {
     }
 
     private static MetadataResponseTopic describeOrMissing(MetadataRequestData.MetadataRequestTopic requested,
-                                                           MetadataImage image, short version) {
+                                                           MetadataImage image, MetadataImage applied, short version) {
         String name = requested.name();
         Uuid id = requested.topicId();
         if (isById(requested)) {
@@ -119,7 +131,7 @@ public final class MetadataHandlers {
                 return new MetadataResponseTopic().setName(version >= 12 ? null : "").setTopicId(id == null ? Uuid.ZERO_UUID : id)
                     .setErrorCode(Errors.UNKNOWN_TOPIC_ID.code()).setTopicAuthorizedOperations(AUTHORIZED_OPERATIONS_OMITTED);
             }
-            return describe(topic, version);
+            return describe(topic, applied, version);
         }
         TopicImage topic = image.topic(name);
         if (topic == null) {
@@ -127,7 +139,7 @@ public final class MetadataHandlers {
             return new MetadataResponseTopic().setName(name).setErrorCode(error.code())
                 .setTopicAuthorizedOperations(AUTHORIZED_OPERATIONS_OMITTED);
         }
-        return describe(topic, version);
+        return describe(topic, applied, version);
     }
 
     private static boolean isValidName(String name) {
@@ -139,16 +151,24 @@ public final class MetadataHandlers {
         }
     }
 
-    private static MetadataResponseTopic describe(TopicImage topic, short version) {
+    /** Whether this broker has applied the partition (same topic id), so that its leader may be advertised. */
+    private static boolean isApplied(TopicImage topic, int partition, MetadataImage applied) {
+        TopicImage hosted = applied.topic(topic.topicId());
+        return hosted != null && partition < hosted.partitionCount();
+    }
+
+    private static MetadataResponseTopic describe(TopicImage topic, MetadataImage applied, short version) {
         MetadataResponseTopic result = new MetadataResponseTopic()
             .setName(topic.name())
             .setTopicId(topic.topicId())
             .setIsInternal(Topic.isInternal(topic.name()))
             .setTopicAuthorizedOperations(AUTHORIZED_OPERATIONS_OMITTED);
         for (PartitionImage p : topic.partitions()) {
+            boolean ready = isApplied(topic, p.partition(), applied);
             result.partitions().add(new MetadataResponsePartition()
+                .setErrorCode(ready ? Errors.NONE.code() : Errors.LEADER_NOT_AVAILABLE.code())
                 .setPartitionIndex(p.partition())
-                .setLeaderId(p.leader())
+                .setLeaderId(ready ? p.leader() : -1)
                 .setLeaderEpoch(p.leaderEpoch())
                 .setReplicaNodes(new ArrayList<>(p.replicas()))
                 .setIsrNodes(new ArrayList<>(p.isr()))
@@ -185,6 +205,7 @@ public final class MetadataHandlers {
      * answered with UNKNOWN_TOPIC_OR_PARTITION in its place in that order, and costs no budget.
      */
     CompletableFuture<ApiMessage> describeTopicPartitions(RequestContext context, DescribeTopicPartitionsRequestData request) {
+        MetadataImage applied = appliedImage.get();
         MetadataImage image = controller.image();
         List<String> names = new ArrayList<>();
         if (request.topics().isEmpty()) {
@@ -224,9 +245,11 @@ public final class MetadataHandlers {
             int p = firstPartition;
             for (; p < topic.partitionCount() && budget > 0; p++, budget--) {
                 PartitionImage partition = topic.partitions().get(p);
+                boolean ready = isApplied(topic, p, applied);
                 result.partitions().add(new DescribeTopicPartitionsResponsePartition()
+                    .setErrorCode(ready ? Errors.NONE.code() : Errors.LEADER_NOT_AVAILABLE.code())
                     .setPartitionIndex(p)
-                    .setLeaderId(partition.leader())
+                    .setLeaderId(ready ? partition.leader() : -1)
                     .setLeaderEpoch(partition.leaderEpoch())
                     .setReplicaNodes(new ArrayList<>(partition.replicas()))
                     .setIsrNodes(new ArrayList<>(partition.isr()))

@@ -1,7 +1,6 @@
 package io.samsa.protocol;
 
 import io.samsa.metadata.Controller;
-import io.samsa.metadata.MetadataImage;
 import io.samsa.metadata.TopicImage;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.message.CreatePartitionsRequestData;
@@ -143,31 +142,20 @@ public final class TopicAdminHandlers {
             if (repeated) {
                 continue; // a duplicated topic gets one result, as in Kafka
             }
-            MetadataImage image = controller.image();
             DeletableTopicResult result = new DeletableTopicResult().setName(target.name()).setTopicId(Uuid.ZERO_UUID);
             if (target.name() != null && target.topicId() != null && !Uuid.ZERO_UUID.equals(target.topicId())) {
                 error(result, Errors.INVALID_REQUEST, "Topic name and topic id cannot both be set.");
-            } else if (target.name() != null) {
-                TopicImage topic = image.topic(target.name());
-                if (nameCounts.get(target.name()) > 1) {
-                    error(result, Errors.INVALID_REQUEST, "Duplicate topic name.");
-                } else if (topic == null) {
-                    error(result, Errors.UNKNOWN_TOPIC_OR_PARTITION, "This server does not host this topic-partition.");
-                } else {
-                    result.setTopicId(topic.topicId());
-                    pending.add(controller.deleteTopic(topic.topicId()).thenAccept(error -> setError(result, error)));
-                }
-            } else {
-                TopicImage topic = target.topicId() == null ? null : image.topic(target.topicId());
+            } else if (target.name() != null && nameCounts.get(target.name()) > 1) {
+                error(result, Errors.INVALID_REQUEST, "Duplicate topic name.");
+            } else if (target.name() == null && idCounts.get(target.topicId()) > 1) {
                 result.setTopicId(target.topicId() == null ? Uuid.ZERO_UUID : target.topicId());
-                if (idCounts.get(target.topicId()) > 1) {
-                    error(result, Errors.INVALID_REQUEST, "Duplicate topic id.");
-                } else if (topic == null) {
-                    error(result, Errors.UNKNOWN_TOPIC_ID, "This server does not host this topic ID.");
-                } else {
-                    result.setName(topic.name());
-                    pending.add(controller.deleteTopic(topic.topicId()).thenAccept(error -> setError(result, error)));
-                }
+                error(result, Errors.INVALID_REQUEST, "Duplicate topic id.");
+            } else {
+                // The name or id is looked up by the controller, after the changes asked for before this one.
+                pending.add(controller.deleteTopic(target.name(), target.topicId()).thenAccept(deleted -> {
+                    result.setName(deleted.name()).setTopicId(deleted.topicId());
+                    setError(result, deleted.error());
+                }));
             }
             response.responses().add(result);
         }

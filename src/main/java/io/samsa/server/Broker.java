@@ -178,6 +178,10 @@ public final class Broker implements AutoCloseable {
         if (partitions != null) {
             partitions.close();
         }
+        // Last: closing the logs may still have flushed through them.
+        if (scheduler != null) {
+            scheduler.closeFlushers();
+        }
         log.info("Broker stopped");
     }
 }
