@@ -217,6 +217,16 @@ public final class PartitionManager implements MetadataStore.Listener, AutoClose
         return logDirFailures.isOffline(logDir);
     }
 
+    /** True when the partition is hosted here in a log directory that is offline. */
+    public boolean isOnOfflineLogDir(TopicPartition tp) {
+        Partition partition = partitions.get(tp);
+        return partition != null && partition.log().isOffline();
+    }
+
+    public int nodeId() {
+        return nodeId;
+    }
+
     /** The log directories a disk error took offline, absolute. */
     public Set<Path> offlineLogDirs() {
         return logDirFailures.offlineDirs();
