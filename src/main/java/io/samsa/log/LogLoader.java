@@ -131,7 +131,7 @@ final class LogLoader {
             assignEpochsFromBatches(epochCache, segments);
         }
         if (epochsAssigned[0] || !epochCache.loadedFromFile()) {
-            unlessOutOfSpace(tp, epochCache::persist, "the leader-epoch checkpoint");
+            persistEpochsOrForgetFile(tp, dir, epochCache);
         }
         epochCache.truncateFromEnd(logEndOffset);
         epochCache.truncateFromStart(logStartOffset);
@@ -167,6 +167,25 @@ final class LogLoader {
                 throw e;
             }
             LOG.warn("{}: no space to write {} during recovery; the older file is kept", tp, what);
+        }
+    }
+
+    /**
+     * Writes the recovered leader epochs. On a full disk the older checkpoint would miss epochs that the recovery
+     * point, once the flusher advances it, no longer lets a recovery find again; so it is deleted instead (that
+     * frees space), and the next start rebuilds the epochs from the batch headers as after a lost checkpoint.
+     */
+    private static void persistEpochsOrForgetFile(TopicPartition tp, Path dir, LeaderEpochCache epochCache)
+        throws IOException {
+        try {
+            epochCache.persist();
+        } catch (IOException e) {
+            if (!LogDirFailures.isOutOfSpace(e)) {
+                throw e;
+            }
+            Files.deleteIfExists(dir.resolve(LeaderEpochCache.FILE_NAME));
+            LOG.warn("{}: no space to write the leader-epoch checkpoint during recovery; deleted the older one, "
+                + "the next start rebuilds it from the batches", tp);
         }
     }
 

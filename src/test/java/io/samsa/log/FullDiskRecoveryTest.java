@@ -38,10 +38,12 @@ class FullDiskRecoveryTest {
                 log.appendAsLeader(batch(NOW + i, "v" + i, 1), 0);
                 written.add("v" + i + "-0");
             }
-            // kill -9: no close, no marker; the index files are gone too, so recovery must write them anew.
+            // kill -9: no close, no marker; the index files and the leader-epoch checkpoint are gone too, so
+            // recovery must write them anew.
             log.closeHandlers();
             try (var files = Files.list(dir)) {
-                for (Path file : files.filter(f -> f.toString().endsWith("index")).toList()) {
+                for (Path file : files.filter(f -> f.toString().endsWith("index")
+                    || f.getFileName().toString().equals(LeaderEpochCache.FILE_NAME)).toList()) {
                     Files.delete(file);
                 }
             }
