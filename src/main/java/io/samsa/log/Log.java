@@ -7,8 +7,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.Stream;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.locks.ReentrantLock;
 import org.apache.kafka.common.InvalidRecordException;
 import org.apache.kafka.common.TopicPartition;
@@ -142,6 +144,34 @@ public final class Log implements Closeable {
         Files.deleteIfExists(partitionDir.resolve(CLEAN_SHUTDOWN_FILE));
         Fsync.directory(partitionDir);
         return log;
+    }
+
+    /**
+     * A stand-in for a log that could not be opened because its directory failed (an I/O error other than a
+     * full disk while loading it): it is offline from the start, so the partition answers KAFKA_STORAGE_ERROR
+     * like every other partition of its offline log directory, and nothing in {@code partitionDir} is touched
+     * again until a restart recovers it. Its one empty segment lives in a scratch directory deleted at once.
+     */
+    public static Log offline(Path partitionDir, TopicPartition tp, LogConfig config, Time time, Scheduler scheduler,
+                              LogDirFailures failures) throws IOException {
+        Path scratch = Files.createTempDirectory("samsa-offline-log-");
+        try {
+            ConcurrentSkipListMap<Long, LogSegment> segments = new ConcurrentSkipListMap<>();
+            segments.put(0L, LogSegment.open(scratch, 0, config, time.milliseconds(), 0, false));
+            LogLoader.Loaded placeholder = new LogLoader.Loaded(segments, 0, 0, LeaderEpochCache.load(scratch),
+                new ProducerStateManager(scratch));
+            Log log = new Log(partitionDir, tp, config, time, scheduler, failures, placeholder);
+            log.offline = true;
+            return log;
+        } finally {
+            // The open segment keeps its file handles; the names are not needed.
+            try (Stream<Path> files = Files.list(scratch)) {
+                for (Path file : (Iterable<Path>) files::iterator) {
+                    Files.deleteIfExists(file);
+                }
+            }
+            Files.deleteIfExists(scratch);
+        }
     }
 
     /** The directory name Kafka uses for a partition: {@code <topic>-<partition>}. */

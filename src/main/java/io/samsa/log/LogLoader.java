@@ -131,7 +131,7 @@ final class LogLoader {
             assignEpochsFromBatches(epochCache, segments);
         }
         if (epochsAssigned[0] || !epochCache.loadedFromFile()) {
-            epochCache.persist();
+            persistEpochsOrForgetFile(tp, dir, epochCache);
         }
         epochCache.truncateFromEnd(logEndOffset);
         epochCache.truncateFromStart(logStartOffset);
@@ -143,9 +143,50 @@ final class LogLoader {
             segment.flush();
         }
         if (!clean) {
-            CheckpointFile.writeOffset(dir.resolve(Log.RECOVERY_POINT_FILE), logEndOffset);
+            // Left behind on a full disk, the old recovery point only makes the next recovery scan more.
+            long recoveredEnd = logEndOffset;
+            unlessOutOfSpace(tp, () -> CheckpointFile.writeOffset(dir.resolve(Log.RECOVERY_POINT_FILE), recoveredEnd),
+                Log.RECOVERY_POINT_FILE);
         }
         return new Loaded(segments, logStartOffset, logEndOffset, epochCache, producerState);
+    }
+
+    private interface FileWrite {
+        void run() throws IOException;
+    }
+
+    /**
+     * Runs a write whose result recovery can do without, so the broker starts on a full disk: the file on disk
+     * keeps its older content, which the next recovery redoes from the segments.
+     */
+    private static void unlessOutOfSpace(TopicPartition tp, FileWrite write, String what) throws IOException {
+        try {
+            write.run();
+        } catch (IOException e) {
+            if (!LogDirFailures.isOutOfSpace(e)) {
+                throw e;
+            }
+            LOG.warn("{}: no space to write {} during recovery; the older file is kept", tp, what);
+        }
+    }
+
+    /**
+     * Writes the recovered leader epochs. On a full disk the older checkpoint would miss epochs that the recovery
+     * point, once the flusher advances it, no longer lets a recovery find again; so it is deleted instead (that
+     * frees space), and the next start rebuilds the epochs from the batch headers as after a lost checkpoint.
+     */
+    private static void persistEpochsOrForgetFile(TopicPartition tp, Path dir, LeaderEpochCache epochCache)
+        throws IOException {
+        try {
+            epochCache.persist();
+        } catch (IOException e) {
+            if (!LogDirFailures.isOutOfSpace(e)) {
+                throw e;
+            }
+            Files.deleteIfExists(dir.resolve(LeaderEpochCache.FILE_NAME));
+            LOG.warn("{}: no space to write the leader-epoch checkpoint during recovery; deleted the older one, "
+                + "the next start rebuilds it from the batches", tp);
+        }
     }
 
     /** Kafka's segment.jitter.ms: a random reduction of segment.ms so partitions do not roll together. */

@@ -61,6 +61,8 @@ final class LogSegment implements Closeable {
     private volatile long maxTimestampSoFar = RecordBatch.NO_TIMESTAMP;
     private volatile long offsetOfMaxTimestampSoFar;
     private int bytesSinceLastIndexEntry;
+    /** Set while a recovery on a full disk goes on without index entries; only the loading thread touches it. */
+    private boolean indexingSuspended;
     private long rollBaseTimeMs;
     /** Set before the files close, so a background fsync racing the close knows to skip, not fail. */
     private volatile boolean closed;
@@ -253,7 +255,8 @@ final class LogSegment implements Closeable {
             throws IOException {
         // A full index only makes lookups scan further; the roll check before the next append
         // sees it full and starts a new segment.
-        if (bytesSinceLastIndexEntry > indexIntervalBytes && !offsetIndex.isFull() && !timeIndex.isFull()) {
+        if (bytesSinceLastIndexEntry > indexIntervalBytes && !indexingSuspended && !offsetIndex.isFull()
+            && !timeIndex.isFull()) {
             offsetIndex.append(lastOffset, position);
             timeIndex.maybeAppend(Math.max(maxTimestamp, maxTimestampSoFar),
                 maxTimestamp > maxTimestampSoFar ? lastOffset : offsetOfMaxTimestampSoFar, false);
@@ -428,7 +431,7 @@ final class LogSegment implements Closeable {
                 if (bytesSinceLastIndexEntry > indexIntervalBytes && (offsetIndex.isFull() || timeIndex.isFull())) {
                     growIndexes();
                 }
-                track(batch.lastOffset(), batch.maxTimestamp(), validBytes, batch.sizeInBytes(), indexIntervalBytes);
+                trackDuringRecovery(batch, validBytes, indexIntervalBytes);
                 validBytes += batch.sizeInBytes();
                 expectedNext = batch.nextOffset();
                 onValidBatch.accept(batch);
@@ -436,11 +439,31 @@ final class LogSegment implements Closeable {
         } catch (CorruptRecordException e) {
             // The iterator met a header that cannot start a batch: everything from here is garbage.
         }
+        indexingSuspended = false;
         int cut = log.sizeInBytes() - validBytes;
         if (cut > 0) {
             log.truncateTo(validBytes);
         }
         return cut;
+    }
+
+    /**
+     * Tracks a recovered batch. On a full disk the rebuilt indexes stop where the space ran out: a sparser index
+     * only makes lookups scan further, while failing would keep the broker from starting on a full disk.
+     */
+    private void trackDuringRecovery(FileChannelRecordBatch batch, int position, int indexIntervalBytes)
+            throws IOException {
+        try {
+            track(batch.lastOffset(), batch.maxTimestamp(), position, batch.sizeInBytes(), indexIntervalBytes);
+        } catch (IOException e) {
+            if (!LogDirFailures.isOutOfSpace(e)) {
+                throw e;
+            }
+            LOG.warn("No space to rebuild the indexes of {} past offset {}; they stay partial (lookups scan further)",
+                log.file(), batch.baseOffset());
+            indexingSuspended = true;
+            track(batch.lastOffset(), batch.maxTimestamp(), position, batch.sizeInBytes(), indexIntervalBytes);
+        }
     }
 
     /** A magic-v2 batch with a valid CRC starting at or after {@code expectedNext}. */

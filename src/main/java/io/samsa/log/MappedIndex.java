@@ -63,7 +63,7 @@ abstract class MappedIndex implements Closeable {
         this.baseOffset = baseOffset;
         this.entrySize = entrySize;
         long existing = Files.exists(file) ? Files.size(file) : 0;
-        this.entries = (int) (existing / entrySize);
+        this.entries = (int) usedEntries(file, existing / entrySize, entrySize);
         int target = preallocateBytes > 0
             ? Math.max(roundDown(preallocateBytes), (int) existing) : (int) existing;
         map(target);
@@ -73,6 +73,50 @@ abstract class MappedIndex implements Closeable {
             // A torn last entry: let isConsistent() reject the file so it is rebuilt.
             this.entries = -1;
         }
+    }
+
+    /**
+     * The entries before the zero-filled tail that a file preallocated for appends keeps after a crash, found with
+     * reads through the channel, never through a mapping: on tmpfs even reading a hole through a mapping needs a
+     * free page, and on a full disk that faults (SIGBUS) instead of failing with ENOSPC. Entries after the first
+     * are strictly increasing, so only the first can be all zeros; dropping such a lone first entry loses nothing
+     * (a lookup then starts at the segment's base, as that entry said).
+     */
+    private static long usedEntries(Path file, long fileEntries, int entrySize) throws IOException {
+        if (fileEntries == 0) {
+            return 0;
+        }
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            long low = 1;
+            long high = fileEntries;
+            // The first all-zero entry in [1, fileEntries), or fileEntries when there is none.
+            while (low < high) {
+                long mid = (low + high) >>> 1;
+                if (isZeroEntry(channel, mid, entrySize)) {
+                    high = mid;
+                } else {
+                    low = mid + 1;
+                }
+            }
+            return low == 1 && isZeroEntry(channel, 0, entrySize) ? 0 : low;
+        }
+    }
+
+    private static boolean isZeroEntry(FileChannel channel, long index, int entrySize) throws IOException {
+        ByteBuffer entry = ByteBuffer.allocate(entrySize);
+        long position = index * entrySize;
+        while (entry.hasRemaining()) {
+            int read = channel.read(entry, position + entry.position());
+            if (read < 0) {
+                break;
+            }
+        }
+        for (int i = 0; i < entry.position(); i++) {
+            if (entry.get(i) != 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private int roundDown(int bytes) {

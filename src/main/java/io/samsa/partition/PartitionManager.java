@@ -14,6 +14,7 @@ import io.samsa.metadata.TopicImage;
 import io.samsa.metadata.TopicImage.PartitionImage;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.errors.KafkaStorageException;
 import org.apache.kafka.common.utils.Time;
 import org.apache.kafka.common.utils.Utils;
 import org.slf4j.Logger;
@@ -116,6 +117,11 @@ public final class PartitionManager implements MetadataStore.Listener, AutoClose
             }
         }
         existingDirs.clear();
+        if (logDirFailures.offlineDirs().size() == logDirs.size()) {
+            // Kafka's rule: a broker with no usable log directory stops rather than serve nothing.
+            throw new IllegalStateException("every log directory is offline after disk errors: "
+                + logDirFailures.offlineDirs() + "; see the log for the errors");
+        }
         applied.advanceTo(image);
     }
 
@@ -229,6 +235,16 @@ public final class PartitionManager implements MetadataStore.Listener, AutoClose
         return logDirFailures.isOffline(logDir);
     }
 
+    /** True when the partition is hosted here in a log directory that is offline. */
+    public boolean isOnOfflineLogDir(TopicPartition tp) {
+        Partition partition = partitions.get(tp);
+        return partition != null && partition.log().isOffline();
+    }
+
+    public int nodeId() {
+        return nodeId;
+    }
+
     /** The log directories a disk error took offline, absolute. */
     public Set<Path> offlineLogDirs() {
         return logDirFailures.offlineDirs();
@@ -322,11 +338,28 @@ public final class PartitionManager implements MetadataStore.Listener, AutoClose
 
     private Partition open(TopicPartition tp, Uuid topicId, LogConfig config, PartitionImage image) {
         Path dir = existingDirs.getOrDefault(tp, chooseLogDir().resolve(tp.topic() + "-" + tp.partition()));
+        Log partitionLog = openOrOffline(tp, dir, config);
+        // As Kafka skips them when it loads a snapshot: producers that expired while the broker was down.
+        expireIdleProducers(tp, partitionLog);
+        return new Partition(tp, topicId, partitionLog, nodeId, image.replicas(), image.leaderEpoch());
+    }
+
+    /**
+     * Opens the log, or, when its log directory is offline or fails while the log is loaded, takes that directory
+     * offline and returns a stand-in that answers KAFKA_STORAGE_ERROR: as in Kafka, one failed disk costs its own
+     * partitions, not the broker (which gives up only when every log directory is offline, see {@link #load}).
+     */
+    private Log openOrOffline(TopicPartition tp, Path dir, LogConfig config) {
+        Path logDir = dir.toAbsolutePath().normalize().getParent();
         try {
-            Log partitionLog = Log.open(dir, tp, config, time, scheduler, logDirFailures);
-            // As Kafka skips them when it loads a snapshot: producers that expired while the broker was down.
-            expireIdleProducers(tp, partitionLog);
-            return new Partition(tp, topicId, partitionLog, nodeId, image.replicas(), image.leaderEpoch());
+            if (!logDirFailures.isOffline(logDir)) {
+                try {
+                    return Log.open(dir, tp, config, time, scheduler, logDirFailures);
+                } catch (IOException | UncheckedIOException | KafkaStorageException e) {
+                    logDirFailures.markOffline(logDir, "opening the log of " + tp + " failed: " + e.getMessage(), e);
+                }
+            }
+            return Log.offline(dir, tp, config, time, scheduler, logDirFailures);
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot open the log of " + tp + " in " + dir, e);
         }

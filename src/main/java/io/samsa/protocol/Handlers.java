@@ -16,7 +16,7 @@ public final class Handlers {
         RequestDispatcher dispatcher = new RequestDispatcher();
         ConfigDescriber describer = new ConfigDescriber(config, nodeId, partitions::topicDefaults);
         new BrokerInfoHandlers(dispatcher, controller, partitions, cluster, nodeId).registerWith(dispatcher);
-        new MetadataHandlers(controller, partitions::appliedImage, cluster, config).registerWith(dispatcher);
+        new MetadataHandlers(controller, partitions::appliedImage, cluster, config, partitions).registerWith(dispatcher);
         new TopicAdminHandlers(controller, describer).registerWith(dispatcher);
         new ProduceHandler(controller, partitions).registerWith(dispatcher);
         new FetchHandler(controller, partitions, config.getInt(ServerConfig.MAX_INCREMENTAL_FETCH_SESSION_CACHE_SLOTS),

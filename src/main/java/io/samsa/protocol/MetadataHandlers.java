@@ -7,6 +7,7 @@ import io.samsa.metadata.Controller;
 import io.samsa.metadata.MetadataImage;
 import io.samsa.metadata.TopicImage;
 import io.samsa.metadata.TopicImage.PartitionImage;
+import io.samsa.partition.PartitionManager;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.internals.Topic;
 import org.apache.kafka.common.message.DescribeClusterResponseData;
@@ -41,23 +42,29 @@ public final class MetadataHandlers {
     private final Supplier<MetadataImage> appliedImage;
     private final ClusterInfo cluster;
     private final ServerConfig config;
+    private final OfflineReplicaView offlineReplicas;
 
     /**
      * @param appliedImage the image this broker has applied (its logs opened): a partition committed but not yet
      *                     in it is answered LEADER_NOT_AVAILABLE, as a Kafka broker never advertises itself leader
      *                     of a partition it has not applied
      */
-    public MetadataHandlers(Controller controller, Supplier<MetadataImage> appliedImage, ClusterInfo cluster, ServerConfig config) {
+    public MetadataHandlers(Controller controller, Supplier<MetadataImage> appliedImage, ClusterInfo cluster,
+                            ServerConfig config, PartitionManager partitions) {
         this.controller = controller;
         this.appliedImage = appliedImage;
         this.cluster = cluster;
         this.config = config;
+        this.offlineReplicas = new OfflineReplicaView(partitions);
     }
 
     public void registerWith(RequestDispatcher dispatcher) {
-        dispatcher.register(ApiKeys.METADATA, 0, 13, this::metadata);
+        dispatcher.register(ApiKeys.METADATA, 0, 13,
+            (RequestContext c, MetadataRequestData r) -> metadata(c, r).thenApply(offlineReplicas::metadata));
         dispatcher.register(ApiKeys.DESCRIBE_CLUSTER, 0, 2, this::describeCluster);
-        dispatcher.register(ApiKeys.DESCRIBE_TOPIC_PARTITIONS, 0, 0, this::describeTopicPartitions);
+        dispatcher.register(ApiKeys.DESCRIBE_TOPIC_PARTITIONS, 0, 0,
+            (RequestContext c, DescribeTopicPartitionsRequestData r) ->
+                describeTopicPartitions(c, r).thenApply(offlineReplicas::describeTopicPartitions));
     }
 
     CompletableFuture<ApiMessage> metadata(RequestContext context, MetadataRequestData request) {
