@@ -5,8 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import io.samsa.testing.BrokerProcess;
 import io.samsa.testing.Clients;
+import io.samsa.testing.NumberedRecords;
 import io.samsa.testing.TmpfsMount;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -14,9 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.RetriableException;
 import org.junit.jupiter.api.Test;
 
@@ -29,7 +27,6 @@ import org.junit.jupiter.api.Test;
 class FullDiskStartTest {
 
     private static final String TOPIC = "fullstart";
-    private static final int VALUE_BYTES = 1000;
 
     @Test
     void brokerStartsAfterAnUncleanShutdownOnAFullDiskServesEveryAckedRecordAndResumesWritesWhenSpaceIsFreed()
@@ -40,9 +37,9 @@ class FullDiskStartTest {
             List<String> acked = new ArrayList<>();
             try (BrokerProcess broker = BrokerProcess.start(logDir, port)) {
                 Clients.createTopic(broker.bootstrapServers(), TOPIC, 1, Map.of());
-                try (KafkaProducer<byte[], byte[]> producer = producer(broker)) {
+                try (KafkaProducer<byte[], byte[]> producer = NumberedRecords.producer(broker.bootstrapServers())) {
                     for (int i = 0; i < 500; i++) {
-                        acked.add(send(producer, acked.size()));
+                        acked.add(NumberedRecords.send(producer, TOPIC, acked.size()));
                     }
                 }
                 broker.kill();
@@ -52,14 +49,15 @@ class FullDiskStartTest {
             List<BrokerProcess> restarted = new ArrayList<>();
             try (BrokerProcess broker = BrokerProcess.start(logDir, port)) {
                 restarted.add(broker);
-                assertThat(values(broker, acked.size())).as("every acknowledged record, after a start on a full disk")
+                assertThat(NumberedRecords.values(broker.bootstrapServers(), TOPIC, acked.size(), Duration.ofSeconds(60)))
+                .as("every acknowledged record, after a start on a full disk")
                     .containsExactlyElementsOf(acked);
-                try (KafkaProducer<byte[], byte[]> producer = producer(broker)) {
+                try (KafkaProducer<byte[], byte[]> producer = NumberedRecords.producer(broker.bootstrapServers())) {
                     Throwable refused = null;
                     // The last partly used pages of the tmpfs may still take a few records.
                     for (int attempt = 0; attempt < 10_000 && refused == null; attempt++) {
                         try {
-                            acked.add(send(producer, acked.size()));
+                            acked.add(NumberedRecords.send(producer, TOPIC, acked.size()));
                         } catch (ExecutionException e) {
                             refused = e.getCause();
                         }
@@ -69,12 +67,13 @@ class FullDiskStartTest {
 
                     Files.delete(filler);
                     await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
-                        .until(() -> acked.add(send(producer, acked.size())));
+                        .until(() -> acked.add(NumberedRecords.send(producer, TOPIC, acked.size())));
                     for (int i = 0; i < 50; i++) {
-                        acked.add(send(producer, acked.size()));
+                        acked.add(NumberedRecords.send(producer, TOPIC, acked.size()));
                     }
                 }
-                assertThat(values(broker, acked.size())).as("everything acknowledged, in order, once space was freed")
+                assertThat(NumberedRecords.values(broker.bootstrapServers(), TOPIC, acked.size(), Duration.ofSeconds(60)))
+                .as("everything acknowledged, in order, once space was freed")
                     .containsExactlyElementsOf(acked);
             } finally {
                 // What the start on the full disk had to skip, for whoever reads the test output.
@@ -82,23 +81,5 @@ class FullDiskStartTest {
                 restarted.stream().flatMap(b -> b.output().stream()).filter(line -> line.contains("space")).forEach(System.out::println);
             }
         }
-    }
-
-    private static KafkaProducer<byte[], byte[]> producer(BrokerProcess broker) {
-        return Clients.producer(broker.bootstrapServers(),
-            Map.of("linger.ms", 0, "retries", 0, "enable.idempotence", false, "acks", "1"));
-    }
-
-    /** Sends record number {@code sequence} and returns its value once acknowledged. */
-    private static String send(KafkaProducer<byte[], byte[]> producer, int sequence) throws Exception {
-        String value = String.format("%06d", sequence) + "x".repeat(VALUE_BYTES - 6);
-        producer.send(new ProducerRecord<>(TOPIC, 0, null, value.getBytes(StandardCharsets.UTF_8)))
-            .get(30, TimeUnit.SECONDS);
-        return value;
-    }
-
-    private static List<String> values(BrokerProcess broker, int expected) {
-        return Clients.readAll(broker.bootstrapServers(), TOPIC, 1, expected, Duration.ofSeconds(60)).stream()
-            .map(r -> new String(r.value(), StandardCharsets.UTF_8)).toList();
     }
 }

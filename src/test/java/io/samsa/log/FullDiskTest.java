@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.samsa.server.EmbeddedBroker;
 import io.samsa.testing.Clients;
+import io.samsa.testing.NumberedRecords;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -15,9 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.KafkaStorageException;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -34,7 +33,6 @@ import org.junit.jupiter.api.io.TempDir;
 class FullDiskTest {
 
     private static final String TOPIC = "full";
-    private static final int VALUE_BYTES = 1000;
 
     @TempDir
     Path scratch;
@@ -63,9 +61,9 @@ class FullDiskTest {
         EmbeddedBroker broker = EmbeddedBroker.start(settings);
         try {
             Clients.createTopic(broker.bootstrapServers(), TOPIC, 1, Map.of());
-            try (KafkaProducer<byte[], byte[]> producer = producer(broker)) {
+            try (KafkaProducer<byte[], byte[]> producer = NumberedRecords.producer(broker.bootstrapServers())) {
                 for (int i = 0; i < 200; i++) {
-                    acked.add(send(producer, acked.size()));
+                    acked.add(NumberedRecords.send(producer, TOPIC, acked.size()));
                 }
                 fill(filler);
 
@@ -73,7 +71,7 @@ class FullDiskTest {
                 Throwable refused = null;
                 for (int attempt = 0; attempt < 10_000 && refused == null; attempt++) {
                     try {
-                        acked.add(send(producer, acked.size()));
+                        acked.add(NumberedRecords.send(producer, TOPIC, acked.size()));
                     } catch (ExecutionException e) {
                         refused = e.getCause();
                     }
@@ -82,45 +80,30 @@ class FullDiskTest {
                     .isInstanceOf(KafkaStorageException.class);
                 assertThat(refused.getMessage()).contains("No space left");
             }
-            assertThat(values(broker, acked.size())).as("fetch on a full disk").containsExactlyElementsOf(acked);
+            assertThat(NumberedRecords.values(broker.bootstrapServers(), TOPIC, acked.size(), Duration.ofSeconds(30)))
+                .as("fetch on a full disk").containsExactlyElementsOf(acked);
 
             broker.close();
             broker = EmbeddedBroker.start(settings);
-            assertThat(values(broker, acked.size())).as("fetch after a restart on the full disk")
+            assertThat(NumberedRecords.values(broker.bootstrapServers(), TOPIC, acked.size(), Duration.ofSeconds(30)))
+                .as("fetch after a restart on the full disk")
                 .containsExactlyElementsOf(acked);
 
             Files.delete(filler);
-            try (KafkaProducer<byte[], byte[]> producer = producer(broker)) {
+            try (KafkaProducer<byte[], byte[]> producer = NumberedRecords.producer(broker.bootstrapServers())) {
                 // No restart, no operator action: the next produce after space was freed gets through.
                 await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
-                    .until(() -> acked.add(send(producer, acked.size())));
+                    .until(() -> acked.add(NumberedRecords.send(producer, TOPIC, acked.size())));
                 for (int i = 0; i < 50; i++) {
-                    acked.add(send(producer, acked.size()));
+                    acked.add(NumberedRecords.send(producer, TOPIC, acked.size()));
                 }
             }
-            assertThat(values(broker, acked.size())).as("everything acknowledged, in order")
+            assertThat(NumberedRecords.values(broker.bootstrapServers(), TOPIC, acked.size(), Duration.ofSeconds(30)))
+                .as("everything acknowledged, in order")
                 .containsExactlyElementsOf(acked);
         } finally {
             broker.close();
         }
-    }
-
-    private static KafkaProducer<byte[], byte[]> producer(EmbeddedBroker broker) {
-        return Clients.producer(broker.bootstrapServers(),
-            Map.of("linger.ms", 0, "retries", 0, "enable.idempotence", false, "acks", "1"));
-    }
-
-    /** Sends record number {@code sequence} and returns its value once acknowledged. */
-    private static String send(KafkaProducer<byte[], byte[]> producer, int sequence) throws Exception {
-        String value = String.format("%06d", sequence) + "x".repeat(VALUE_BYTES - 6);
-        producer.send(new ProducerRecord<>(TOPIC, 0, null, value.getBytes(StandardCharsets.UTF_8)))
-            .get(30, TimeUnit.SECONDS);
-        return value;
-    }
-
-    private static List<String> values(EmbeddedBroker broker, int expected) {
-        return Clients.readAll(broker.bootstrapServers(), TOPIC, 1, expected, Duration.ofSeconds(30)).stream()
-            .map(r -> new String(r.value(), StandardCharsets.UTF_8)).toList();
     }
 
     /** Writes until the file system refuses. */
