@@ -65,11 +65,14 @@ final class LogCompactor {
                   long earliestTombstoneHorizonMs, boolean completed) {
     }
 
-    private final OffsetMap map;
+    private final long offsetMapBytes;
     private final int ioBufferBytes;
     private final Time time;
     private final BooleanSupplier stopping;
     private final BufferSupplier decompression = BufferSupplier.create();
+    // Allocated by the first compaction, not at construction: a broker starts its cleaner threads at
+    // start-up, and most brokers never compact (MD5 provider lookup, a 16K-slot table, two I/O buffers).
+    private OffsetMap map;
     private ByteBuffer readBuffer;
     private ByteBuffer writeBuffer;
 
@@ -79,12 +82,18 @@ final class LogCompactor {
      * @param stopping polled between batches; when true the pass is abandoned
      */
     LogCompactor(long offsetMapBytes, int ioBufferBytes, Time time, BooleanSupplier stopping) {
-        this.map = new OffsetMap(offsetMapBytes);
+        this.offsetMapBytes = offsetMapBytes;
         this.ioBufferBytes = ioBufferBytes;
         this.time = time;
         this.stopping = stopping;
-        this.readBuffer = ByteBuffer.allocate(ioBufferBytes);
-        this.writeBuffer = ByteBuffer.allocate(ioBufferBytes);
+    }
+
+    private void allocateOnFirstUse() {
+        if (map == null) {
+            map = new OffsetMap(offsetMapBytes);
+            readBuffer = ByteBuffer.allocate(ioBufferBytes);
+            writeBuffer = ByteBuffer.allocate(ioBufferBytes);
+        }
     }
 
     /**
@@ -99,6 +108,7 @@ final class LogCompactor {
         LogConfig config = log.config();
         long startNs = time.nanoseconds();
         long now = time.milliseconds();
+        allocateOnFirstUse();
         try {
             map.clear();
             long mapEnd = buildOffsetMap(range);
