@@ -115,11 +115,23 @@ public final class ServerConfig extends AbstractConfig {
         .define("compression.type", Type.STRING, "producer", ValidString.in("uncompressed", "zstd", "lz4", "snappy", "gzip", "producer"), Importance.HIGH, "Compression kept on disk.")
         .define("unclean.leader.election.enable", Type.BOOLEAN, false, Importance.HIGH, "Allow out-of-sync replicas to lead.")
         // Settings of Kafka's KRaft and group layers that a tutorial's server.properties carries: known, so not warned about.
-        .define("process.roles", Type.LIST, "broker,controller", Importance.LOW, "Accepted; a Samsa node is always both.")
-        .define("controller.quorum.voters", Type.LIST, "", Importance.LOW, "Accepted; the single-node metadata log is local.")
-        .define("controller.quorum.bootstrap.servers", Type.LIST, "", Importance.LOW, "Accepted; the single-node metadata log is local.")
-        .define("controller.listener.names", Type.LIST, "", Importance.LOW, "Accepted; controller traffic has no listener of its own.")
-        .define("inter.broker.listener.name", Type.STRING, null, Importance.LOW, "Listener used between brokers.")
+        // Kafka's KRaft settings. A quorum of several voters makes the node part of a cluster (io.samsa.cluster.QuorumConfig);
+        // none, or Kafka's single-node quickstart with itself as the only voter, is a single broker.
+        .define("process.roles", Type.LIST, "broker,controller", Importance.HIGH,
+            "The node's roles: broker, controller, or both (the only choice in a cluster so far).")
+        .define("controller.quorum.voters", Type.LIST, "", Importance.HIGH,
+            "The controller quorum, id@host:port,...; more than one voter makes a cluster.")
+        .define("controller.quorum.bootstrap.servers", Type.LIST, "", Importance.LOW,
+            "Accepted with one server (Kafka's single-node quickstart); a dynamic quorum (KIP-853) is not supported.")
+        .define("controller.listener.names", Type.LIST, "", Importance.HIGH,
+            "The listener the controller quorum binds (the first name); brokers do not serve clients on it.")
+        .define("inter.broker.listener.name", Type.STRING, null, Importance.MEDIUM,
+            "The listener brokers reach each other on; default the first listener that is not the controller's.")
+        .define("broker.rack", Type.STRING, null, Importance.MEDIUM, "The broker's rack, for rack-aware replica placement.")
+        .define("broker.session.timeout.ms", Type.INT, 9000, Range.atLeast(1), Importance.MEDIUM,
+            "A broker that sends no heartbeat for this long is fenced by the controller.")
+        .define("broker.heartbeat.interval.ms", Type.INT, 2000, Range.atLeast(1), Importance.MEDIUM,
+            "How often a broker heartbeats to the active controller.")
         .define("num.recovery.threads.per.data.dir", Type.INT, 1, Importance.LOW, "Accepted for compatibility.")
         .define("offsets.topic.replication.factor", Type.SHORT, (short) 1, Importance.LOW, "Replication of __consumer_offsets.")
         .define("offsets.topic.num.partitions", Type.INT, 50, Range.atLeast(1), Importance.LOW, "Partitions of __consumer_offsets.")

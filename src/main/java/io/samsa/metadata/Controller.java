@@ -54,6 +54,8 @@ public final class Controller implements AutoCloseable {
     /** Producer ids are handed to brokers in blocks, so InitProducerId rarely writes metadata. */
     public static final int PRODUCER_ID_BLOCK_SIZE = 1000;
     private static final long CLOSE_WAIT_SECONDS = 30;
+    /** How often a change decided on an image that another node's change overtook is decided again. */
+    private static final int MAX_DECISION_ATTEMPTS = 20;
 
     private final MetadataStore store;
     private final ServerConfig config;
@@ -118,14 +120,24 @@ public final class Controller implements AutoCloseable {
 
     private <T> void decideAndCommit(Function<MetadataImage, Decision<T>> decide, Function<Throwable, T> onCommitFailure,
                                      CompletableFuture<T> result) {
-        MetadataImage image = store.image();
-        Decision<T> decision = decide.apply(image);
-        MetadataImage answered = image;
-        if (!decision.records().isEmpty()) {
+        Decision<T> decision;
+        MetadataImage answered;
+        for (int attempt = 1; ; attempt++) {
+            MetadataImage image = store.image();
+            decision = decide.apply(image);
+            answered = image;
+            if (decision.records().isEmpty()) {
+                break;
+            }
             try {
-                answered = store.commit(decision.records()).join();
+                answered = store.commit(decision.records(), image.recordCount()).join();
+                break;
             } catch (CompletionException e) {
                 Throwable cause = e.getCause() != null ? e.getCause() : e;
+                if (cause instanceof StaleMetadataException && attempt < MAX_DECISION_ATTEMPTS) {
+                    // Another node's change came first (a cluster): decide again against the image that holds it.
+                    continue;
+                }
                 log.error("A metadata change could not be committed", cause);
                 if (onCommitFailure == null) {
                     result.completeExceptionally(cause);

@@ -139,11 +139,11 @@ public final class LocalMetadataLog implements MetadataStore {
     }
 
     @Override
-    public CompletableFuture<MetadataImage> commit(List<MetadataRecord> records) {
+    public CompletableFuture<MetadataImage> commit(List<MetadataRecord> records, long decidedAt) {
         List<MetadataRecord> batch = List.copyOf(records);
         CompletableFuture<MetadataImage> result = new CompletableFuture<>();
         try {
-            writer.execute(() -> append(batch, result));
+            writer.execute(() -> append(batch, decidedAt, result));
         } catch (RejectedExecutionException e) {
             result.completeExceptionally(new KafkaStorageException("The metadata log " + file + " is closed"));
         }
@@ -151,10 +151,14 @@ public final class LocalMetadataLog implements MetadataStore {
     }
 
     /** On the writer thread: the batch made durable, then published, then announced. */
-    private void append(List<MetadataRecord> records, CompletableFuture<MetadataImage> result) {
+    private void append(List<MetadataRecord> records, long decidedAt, CompletableFuture<MetadataImage> result) {
         if (failure != null) {
             result.completeExceptionally(new KafkaStorageException("The metadata log " + file
                 + " stopped taking changes after an I/O error: " + failure.getMessage(), failure));
+            return;
+        }
+        if (decidedAt != ANY_IMAGE && decidedAt != image.recordCount()) {
+            result.completeExceptionally(new StaleMetadataException(decidedAt, image.recordCount()));
             return;
         }
         if (records.isEmpty()) {
@@ -219,40 +223,15 @@ public final class LocalMetadataLog implements MetadataStore {
     }
 
     private static ByteBuffer encodeBatch(List<MetadataRecord> records) {
-        List<byte[]> payloads = new ArrayList<>(records.size());
-        int length = 0;
-        for (MetadataRecord record : records) {
-            byte[] payload = MetadataRecordCodec.encode(record);
-            payloads.add(payload);
-            length += 4 + payload.length;
-        }
-        ByteBuffer body = ByteBuffer.allocate(length);
-        for (byte[] payload : payloads) {
-            body.putInt(payload.length).put(payload);
-        }
-        body.flip();
+        ByteBuffer body = MetadataRecordCodec.encodeRecords(records);
         CRC32C checksum = new CRC32C();
         checksum.update(body.duplicate());
-        ByteBuffer batch = ByteBuffer.allocate(HEADER + length);
-        batch.putInt(length).putInt((int) checksum.getValue()).put(body);
-        batch.flip();
-        return batch;
+        ByteBuffer batch = ByteBuffer.allocate(HEADER + body.remaining());
+        batch.putInt(body.remaining()).putInt((int) checksum.getValue()).put(body);
+        return batch.flip();
     }
 
     private static List<MetadataRecord> decodeBatch(ByteBuffer body) throws IOException {
-        List<MetadataRecord> records = new ArrayList<>();
-        while (body.hasRemaining()) {
-            if (body.remaining() < 4) {
-                throw new IOException("Truncated record");
-            }
-            int length = body.getInt();
-            if (length < 0 || length > body.remaining()) {
-                throw new IOException("Bad record length " + length);
-            }
-            byte[] payload = new byte[length];
-            body.get(payload);
-            records.add(MetadataRecordCodec.decode(payload));
-        }
-        return records;
+        return MetadataRecordCodec.decodeRecords(body);
     }
 }

@@ -1,5 +1,6 @@
 package io.samsa.metadata;
 
+import io.samsa.config.Endpoint;
 import org.apache.kafka.common.Uuid;
 
 import java.util.List;
@@ -26,6 +27,22 @@ public sealed interface MetadataRecord {
 
     /** The next producer id not yet handed out; producer ids below it are taken. */
     record ProducerIdsRecord(long nextProducerId) implements MetadataRecord {
+    }
+
+    /** The cluster's id, chosen once by the first quorum; never changes afterwards. */
+    record ClusterIdRecord(String clusterId) implements MetadataRecord {
+    }
+
+    /**
+     * A broker joined (or rejoined) the cluster: a new epoch for its node id, its endpoints per listener and its rack
+     * (null when none). A registered broker starts fenced: it neither leads nor counts as a live replica until unfenced.
+     */
+    record RegisterBrokerRecord(int nodeId, Uuid incarnationId, long brokerEpoch, List<Endpoint> endpoints, String rack)
+        implements MetadataRecord {
+    }
+
+    /** A registered broker is fenced (not alive: missed its heartbeats, or shutting down) or unfenced, for one epoch. */
+    record BrokerFenceRecord(int nodeId, long brokerEpoch, boolean fenced) implements MetadataRecord {
     }
 
     enum ResourceType { TOPIC, BROKER }

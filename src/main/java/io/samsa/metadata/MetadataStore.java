@@ -21,7 +21,25 @@ public interface MetadataStore extends AutoCloseable {
      * durable ({@link org.apache.kafka.common.errors.KafkaStorageException} for an I/O error), in which case the
      * image is unchanged. Batches are applied in the order of the calls.
      */
-    CompletableFuture<MetadataImage> commit(List<MetadataRecord> records);
+    default CompletableFuture<MetadataImage> commit(List<MetadataRecord> records) {
+        return commit(records, ANY_IMAGE);
+    }
+
+    /** For {@link #commit(List, long)}: apply whatever the latest image is. */
+    long ANY_IMAGE = -1;
+
+    /**
+     * As {@link #commit(List)}, but only if the records are applied to the image with record count
+     * {@code decidedAt} (the one they were decided against); otherwise nothing changes and the future fails with a
+     * {@link StaleMetadataException}. Where several nodes decide changes (a cluster), this keeps each decision
+     * valid: one made on an image that another change overtook is refused, not applied.
+     */
+    CompletableFuture<MetadataImage> commit(List<MetadataRecord> records, long decidedAt);
+
+    /** The id of the node whose quorum leadership makes it the active controller, or -1 when there is none. */
+    default int activeControllerId() {
+        return -1;
+    }
 
     /** Called after each committed batch with the image before and after it. */
     void addListener(Listener listener);

@@ -1,0 +1,205 @@
+package io.samsa.cluster;
+
+import io.samsa.metadata.MetadataImage;
+import io.samsa.metadata.MetadataRecord;
+import io.samsa.metadata.MetadataRecordCodec;
+import io.samsa.metadata.MetadataStore;
+import io.samsa.metadata.StaleMetadataException;
+import org.apache.kafka.common.errors.NotControllerException;
+import org.apache.ratis.RaftConfigKeys;
+import org.apache.ratis.client.RaftClient;
+import org.apache.ratis.conf.Parameters;
+import org.apache.ratis.conf.RaftProperties;
+import org.apache.ratis.netty.NettyConfigKeys;
+import org.apache.ratis.protocol.ClientId;
+import org.apache.ratis.protocol.Message;
+import org.apache.ratis.protocol.RaftClientReply;
+import org.apache.ratis.protocol.RaftGroup;
+import org.apache.ratis.protocol.RaftGroupId;
+import org.apache.ratis.protocol.RaftPeer;
+import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.retry.RetryPolicies;
+import org.apache.ratis.rpc.SupportedRpcType;
+import org.apache.ratis.server.RaftServer;
+import org.apache.ratis.server.RaftServerConfigKeys;
+import org.apache.ratis.server.storage.RaftStorage;
+import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
+import org.apache.ratis.util.SizeInBytes;
+import org.apache.ratis.util.TimeDuration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The cluster's metadata log: a Raft group of the controller quorum's voters, run by Apache Ratis over its Netty
+ * transport on each voter's controller listener. Any node commits: its batch goes to the Raft leader (Ratis's client
+ * finds it and retries across elections), is replicated to a majority, and is applied by every node in log order
+ * ({@link MetadataStateMachine}); the commit completes once this node has applied it, so a caller reads its own write
+ * here. A batch carries the record count its decision was based on and is applied only if no other change came first.
+ */
+public final class QuorumMetadataStore implements MetadataStore {
+    private static final Logger log = LoggerFactory.getLogger(QuorumMetadataStore.class);
+    /** One Raft group, the same on every node of every Samsa cluster; a node's data holds only its own cluster's. */
+    static final RaftGroupId GROUP_ID = RaftGroupId.valueOf(UUID.nameUUIDFromBytes("samsa-cluster-metadata".getBytes(StandardCharsets.UTF_8)));
+    static final String STORAGE_DIR = "__cluster_metadata-raft";
+
+    private final QuorumConfig quorum;
+    private final MetadataStateMachine stateMachine;
+    private final RaftServer server;
+    private final RaftClient client;
+
+    private QuorumMetadataStore(QuorumConfig quorum, MetadataStateMachine stateMachine, RaftServer server, RaftClient client) {
+        this.quorum = quorum;
+        this.stateMachine = stateMachine;
+        this.server = server;
+        this.client = client;
+    }
+
+    /** Starts this node's Raft server on its controller listener, with its log under {@code dataDir}. */
+    public static QuorumMetadataStore start(QuorumConfig quorum, Path dataDir, int requestTimeoutMs) throws IOException {
+        List<RaftPeer> peers = new ArrayList<>();
+        for (Map.Entry<Integer, InetSocketAddress> voter : quorum.voters().entrySet()) {
+            InetSocketAddress a = voter.getValue();
+            peers.add(RaftPeer.newBuilder().setId(peerId(voter.getKey()))
+                .setAddress(a.getHostString() + ":" + a.getPort()).build());
+        }
+        RaftGroup group = RaftGroup.valueOf(GROUP_ID, peers);
+        RaftProperties properties = properties(quorum, dataDir.resolve(STORAGE_DIR), requestTimeoutMs);
+        MetadataStateMachine stateMachine = new MetadataStateMachine(quorum.nodeId());
+        RaftServer server = RaftServer.newBuilder()
+            .setServerId(peerId(quorum.nodeId()))
+            .setGroup(group)
+            .setStateMachine(stateMachine)
+            .setProperties(properties)
+            .setOption(RaftStorage.StartupOption.RECOVER)
+            .build();
+        server.start();
+        RaftClient client = RaftClient.newBuilder()
+            .setProperties(properties)
+            .setParameters(new Parameters())
+            .setRaftGroup(group)
+            .setClientId(ClientId.randomId())
+            .setLeaderId(null)
+            // Elections take seconds on a loaded machine: keep retrying for about a request timeout.
+            .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(Math.max(1, requestTimeoutMs / 200),
+                TimeDuration.valueOf(200, TimeUnit.MILLISECONDS)))
+            .build();
+        log.info("Node {} joined the metadata quorum {} on {}", quorum.nodeId(), quorum.voters(), quorum.controllerListener());
+        return new QuorumMetadataStore(quorum, stateMachine, server, client);
+    }
+
+    static RaftPeerId peerId(int nodeId) {
+        return RaftPeerId.valueOf(Integer.toString(nodeId));
+    }
+
+    private static RaftProperties properties(QuorumConfig quorum, Path storageDir, int requestTimeoutMs) {
+        RaftProperties p = new RaftProperties();
+        RaftConfigKeys.Rpc.setType(p, SupportedRpcType.NETTY);
+        String host = quorum.controllerListener().host();
+        NettyConfigKeys.Server.setHost(p, host.isEmpty() ? "0.0.0.0" : host);
+        NettyConfigKeys.Server.setPort(p, quorum.controllerListener().port());
+        RaftServerConfigKeys.setStorageDir(p, List.of(storageDir.toFile()));
+        // Elections of 1-2 s rather than Ratis's 150-300 ms: on a small, loaded machine a GC pause or a busy core
+        // would otherwise start needless elections.
+        RaftServerConfigKeys.Rpc.setTimeoutMin(p, TimeDuration.valueOf(1000, TimeUnit.MILLISECONDS));
+        RaftServerConfigKeys.Rpc.setTimeoutMax(p, TimeDuration.valueOf(2000, TimeUnit.MILLISECONDS));
+        RaftServerConfigKeys.Rpc.setRequestTimeout(p, TimeDuration.valueOf(Math.max(3000, requestTimeoutMs), TimeUnit.MILLISECONDS));
+        RaftServerConfigKeys.Rpc.setFirstElectionTimeoutMin(p, TimeDuration.valueOf(500, TimeUnit.MILLISECONDS));
+        RaftServerConfigKeys.Rpc.setFirstElectionTimeoutMax(p, TimeDuration.valueOf(1000, TimeUnit.MILLISECONDS));
+        // Snapshots of the image every few thousand entries; the log is purged up to them and a node that fell
+        // further behind gets the snapshot installed.
+        RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(p, true);
+        RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(p, SNAPSHOT_EVERY_ENTRIES);
+        RaftServerConfigKeys.Snapshot.setRetentionFileNum(p, 2);
+        RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(p, true);
+        RaftServerConfigKeys.Log.setPurgeGap(p, 256);
+        // Metadata entries are small: small segments and buffers keep an idle node's memory small.
+        RaftServerConfigKeys.Log.setSegmentSizeMax(p, SizeInBytes.valueOf("8MB"));
+        RaftServerConfigKeys.Log.setPreallocatedSize(p, SizeInBytes.valueOf("64KB"));
+        RaftServerConfigKeys.Log.setWriteBufferSize(p, SizeInBytes.valueOf("1MB"));
+        RaftServerConfigKeys.Log.Appender.setBufferByteLimit(p, SizeInBytes.valueOf("512KB"));
+        return p;
+    }
+
+    /** Log entries between automatic snapshots (package-private so that tests can see purging happen sooner). */
+    static volatile long SNAPSHOT_EVERY_ENTRIES = 4096;
+
+    @Override
+    public MetadataImage image() {
+        return stateMachine.image();
+    }
+
+    @Override
+    public CompletableFuture<MetadataImage> commit(List<MetadataRecord> records, long decidedAt) {
+        ByteBuffer body = MetadataRecordCodec.encodeRecords(records);
+        ByteBuffer entry = ByteBuffer.allocate(Long.BYTES + body.remaining()).putLong(decidedAt).put(body).flip();
+        return client.async().send(Message.valueOf(ByteString.copyFrom(entry)))
+            .exceptionally(e -> {
+                throw new java.util.concurrent.CompletionException(new NotControllerException(
+                    "The metadata quorum did not commit the change: " + e.getMessage()));
+            })
+            .thenCompose(reply -> outcome(reply, decidedAt));
+    }
+
+    private CompletableFuture<MetadataImage> outcome(RaftClientReply reply, long decidedAt) {
+        if (!reply.isSuccess()) {
+            Exception e = reply.getException();
+            return CompletableFuture.failedFuture(new NotControllerException(
+                "The metadata quorum did not commit the change: " + (e == null ? "no reason given" : e.getMessage())));
+        }
+        ByteBuffer result = reply.getMessage().getContent().asReadOnlyByteBuffer();
+        byte outcome = result.get();
+        long recordCount = result.getLong();
+        String detail = StandardCharsets.UTF_8.decode(result).toString();
+        // The leader answered once it applied the entry; this node answers once it has applied it too.
+        return stateMachine.whenApplied(reply.getLogIndex()).thenApply(ignored -> switch (outcome) {
+            case MetadataStateMachine.APPLIED -> stateMachine.image();
+            case MetadataStateMachine.STALE -> throw new StaleMetadataException(decidedAt, recordCount);
+            default -> throw new IllegalStateException("The metadata change was refused: " + detail);
+        });
+    }
+
+    @Override
+    public void addListener(Listener listener) {
+        stateMachine.addListener(listener);
+    }
+
+    @Override
+    public int activeControllerId() {
+        return stateMachine.leaderId();
+    }
+
+    /** Told when this node becomes the active controller (Ratis says the leader is ready) and when leadership moves. */
+    public void setLeadershipListener(MetadataStateMachine.LeadershipListener listener) {
+        stateMachine.setLeadershipListener(listener);
+    }
+
+    public QuorumConfig quorum() {
+        return quorum;
+    }
+
+    @Override
+    public void close() {
+        try {
+            client.close();
+        } catch (IOException e) {
+            log.warn("Closing the quorum client failed", e);
+        }
+        try {
+            server.close();
+        } catch (IOException e) {
+            log.warn("Closing the metadata quorum server failed", e);
+        }
+    }
+}
