@@ -59,19 +59,13 @@ final class MetadataStateMachine extends BaseStateMachine {
     static final byte STALE = 1;
     static final byte REJECTED = 2;
 
-    /** What the leader role means to the node: told when it may act as the controller and when it may not. */
-    interface LeadershipListener {
-        void onLeaderReady();
-
-        void onLeaderChanged(int leaderId);
-    }
-
     private final SimpleStateMachineStorage storage = new SimpleStateMachineStorage();
     private final List<MetadataStore.Listener> listeners = new CopyOnWriteArrayList<>();
     private final TreeMap<Long, CompletableFuture<Void>> appliedWaiters = new TreeMap<>();
     private final int nodeId;
     private volatile MetadataImage image = MetadataImage.EMPTY;
-    private volatile LeadershipListener leadership;
+    private volatile QuorumMetadataStore.Leadership leadership;
+    private volatile boolean leaderReady;
     private volatile int leaderId = -1;
     private volatile Function<ByteBuffer, CompletableFuture<ByteBuffer>> queryHandler =
         request -> CompletableFuture.failedFuture(new IllegalStateException("Not ready for controller requests"));
@@ -92,8 +86,16 @@ final class MetadataStateMachine extends BaseStateMachine {
         listeners.add(listener);
     }
 
-    void setLeadershipListener(LeadershipListener listener) {
+    /** Sets the listener; told at once when this node is the ready leader already. */
+    void setLeadershipListener(QuorumMetadataStore.Leadership listener) {
         this.leadership = listener;
+        if (leaderReady) {
+            listener.onLeaderReady();
+        }
+    }
+
+    boolean isLeaderReady() {
+        return leaderReady;
     }
 
     /** Answers controller requests (heartbeats and the like) that other nodes send to the leader as read-only queries. */
@@ -254,7 +256,10 @@ final class MetadataStateMachine extends BaseStateMachine {
     @Override
     public void notifyLeaderChanged(RaftGroupMemberId groupMemberId, RaftPeerId newLeaderId) {
         leaderId = newLeaderId == null ? -1 : Integer.parseInt(newLeaderId.toString());
-        LeadershipListener listener = leadership;
+        if (leaderId != nodeId) {
+            leaderReady = false;
+        }
+        QuorumMetadataStore.Leadership listener = leadership;
         if (listener != null) {
             listener.onLeaderChanged(leaderId);
         }
@@ -262,7 +267,8 @@ final class MetadataStateMachine extends BaseStateMachine {
 
     @Override
     public void notifyLeaderReady() {
-        LeadershipListener listener = leadership;
+        leaderReady = true;
+        QuorumMetadataStore.Leadership listener = leadership;
         log.info("Node {} is the active controller", nodeId);
         if (listener != null) {
             listener.onLeaderReady();

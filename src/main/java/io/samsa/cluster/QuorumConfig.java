@@ -119,6 +119,14 @@ public record QuorumConfig(int nodeId, Set<String> roles, Map<Integer, InetSocke
             rack == null || rack.isBlank() ? null : rack.trim()));
     }
 
+    /** The voters as configured: {@code 1@host:port,2@host:port}. */
+    public String votersText() {
+        StringBuilder text = new StringBuilder();
+        voters.forEach((id, a) -> text.append(text.length() == 0 ? "" : ",").append(id).append('@')
+            .append(a.getHostString()).append(':').append(a.getPort()));
+        return text.toString();
+    }
+
     /** {@code 1@host:port,2@host:port}: node ids to addresses, in order; ids and addresses unique. */
     static Map<Integer, InetSocketAddress> parseVoters(List<String> values) {
         Map<Integer, InetSocketAddress> voters = new LinkedHashMap<>();

@@ -95,7 +95,7 @@ public final class QuorumMetadataStore implements MetadataStore {
             .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(Math.max(1, requestTimeoutMs / 200),
                 TimeDuration.valueOf(200, TimeUnit.MILLISECONDS)))
             .build();
-        log.info("Node {} joined the metadata quorum {} on {}", quorum.nodeId(), quorum.voters(), quorum.controllerListener());
+        log.info("Node {} joined the metadata quorum of voters {} on {}", quorum.nodeId(), quorum.votersText(), quorum.controllerListener());
         return new QuorumMetadataStore(quorum, stateMachine, server, client);
     }
 
@@ -180,9 +180,26 @@ public final class QuorumMetadataStore implements MetadataStore {
         return stateMachine.leaderId();
     }
 
+    /**
+     * What leadership of the quorum means to a node. Both run on Ratis's threads and must not block: work goes to
+     * the controller's own thread.
+     */
+    public interface Leadership {
+        /** This node is the quorum's leader and Ratis says it is ready to serve: it is the active controller. */
+        void onLeaderReady();
+
+        /** The leader is now {@code leaderId} (-1: none known); this node is not the active controller unless told ready. */
+        void onLeaderChanged(int leaderId);
+    }
+
     /** Told when this node becomes the active controller (Ratis says the leader is ready) and when leadership moves. */
-    public void setLeadershipListener(MetadataStateMachine.LeadershipListener listener) {
+    public void setLeadershipListener(Leadership listener) {
         stateMachine.setLeadershipListener(listener);
+    }
+
+    /** Whether this node is the quorum's leader and ready to act as the controller. */
+    public boolean isActiveController() {
+        return stateMachine.isLeaderReady();
     }
 
     public QuorumConfig quorum() {

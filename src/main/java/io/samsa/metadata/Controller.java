@@ -60,6 +60,7 @@ public final class Controller implements AutoCloseable {
     private final MetadataStore store;
     private final ServerConfig config;
     private final Supplier<Set<Integer>> liveBrokers;
+    private final int maxReplicationFactor;
     private final Function<MetadataImage, ? extends CompletionStage<?>> appliedLocally;
     private final ExecutorService thread = Executors.newSingleThreadExecutor(new DefaultThreadFactory("samsa-controller", true));
 
@@ -77,6 +78,20 @@ public final class Controller implements AutoCloseable {
         this.config = config;
         this.liveBrokers = liveBrokers;
         this.appliedLocally = appliedLocally;
+        this.maxReplicationFactor = Integer.MAX_VALUE;
+    }
+
+    /**
+     * A cluster node's controller: any node decides changes against its image and commits them through the quorum.
+     * {@code maxReplicationFactor} caps new topics' replication while partition data is not replicated yet.
+     */
+    public Controller(MetadataStore store, ServerConfig config, Supplier<Set<Integer>> liveBrokers,
+                      Function<MetadataImage, ? extends CompletionStage<?>> appliedLocally, int maxReplicationFactor) {
+        this.store = store;
+        this.config = config;
+        this.liveBrokers = liveBrokers;
+        this.appliedLocally = appliedLocally;
+        this.maxReplicationFactor = maxReplicationFactor;
     }
 
     public MetadataImage image() {
@@ -158,6 +173,25 @@ public final class Controller implements AutoCloseable {
         });
     }
 
+    /**
+     * Registers this node as a broker of the cluster with a new epoch (the image's record count, which only grows),
+     * unfenced at once: the node decides this on its own image, which is caught up by then. Returns the epoch.
+     */
+    public CompletableFuture<Long> registerBroker(int nodeId, Uuid incarnationId, List<io.samsa.config.Endpoint> endpoints,
+                                                 String rack) {
+        return change(image -> {
+            long epoch = image.recordCount();
+            return commit(List.of(new MetadataRecord.RegisterBrokerRecord(nodeId, incarnationId, epoch, endpoints, rack),
+                new MetadataRecord.BrokerFenceRecord(nodeId, epoch, false)), epoch);
+        }, null);
+    }
+
+    /** Records the cluster id the first quorum chose, unless one is there already; returns the id in force. */
+    public CompletableFuture<String> formCluster(String proposedId) {
+        return change(image -> image.clusterId() != null ? answer(image.clusterId())
+            : commit(List.of(new MetadataRecord.ClusterIdRecord(proposedId)), proposedId), null);
+    }
+
     /** The result of a topic creation: its error, and on success the topic as created (or as it would be). */
     public record CreateTopicResult(ApiError error, TopicImage topic) {
     }
@@ -210,6 +244,10 @@ public final class Controller implements AutoCloseable {
                 return failed(Errors.INVALID_REPLICATION_FACTOR, "Replication factor must be larger than 0, or -1 to use the default value.");
             }
             Set<Integer> brokers = new TreeSet<>(liveBrokers.get());
+            if (factor > maxReplicationFactor) {
+                return failed(Errors.INVALID_REPLICATION_FACTOR, "Replication factor " + factor + " is not supported yet:"
+                    + " this Samsa cluster does not replicate partition data yet, so at most " + maxReplicationFactor + ".");
+            }
             if (factor > brokers.size()) {
                 return failed(Errors.INVALID_REPLICATION_FACTOR, "Unable to replicate the partition " + factor
                     + " time(s): The target replication factor of " + factor + " cannot be reached because only "
@@ -535,6 +573,11 @@ public final class Controller implements AutoCloseable {
         }
         if (new HashSet<>(assignment).size() != assignment.size()) {
             return new ApiError(Errors.INVALID_REPLICA_ASSIGNMENT, "Duplicate brokers not allowed in replica assignment: " + assignment);
+        }
+        if (assignment.size() > maxReplicationFactor) {
+            return new ApiError(Errors.INVALID_REPLICATION_FACTOR, "Replication factor " + assignment.size()
+                + " is not supported yet: this Samsa cluster does not replicate partition data yet, so at most "
+                + maxReplicationFactor + ".");
         }
         Set<Integer> brokers = liveBrokers.get();
         for (int broker : assignment) {

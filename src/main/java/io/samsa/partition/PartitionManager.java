@@ -210,6 +210,17 @@ public final class PartitionManager implements MetadataStore.Listener, AutoClose
         return partitions.get(tp);
     }
 
+    /**
+     * The error for a partition not hosted here: NOT_LEADER_OR_FOLLOWER when the applied metadata has it (another
+     * broker of the cluster hosts it; the client refreshes its metadata and goes there), else UNKNOWN_TOPIC_OR_PARTITION.
+     */
+    public org.apache.kafka.common.protocol.Errors notHostedError(TopicPartition tp) {
+        TopicImage topic = appliedImage().topic(tp.topic());
+        return topic != null && topic.partition(tp.partition()) != null
+            ? org.apache.kafka.common.protocol.Errors.NOT_LEADER_OR_FOLLOWER
+            : org.apache.kafka.common.protocol.Errors.UNKNOWN_TOPIC_OR_PARTITION;
+    }
+
     public Collection<Partition> partitions() {
         return partitions.values();
     }

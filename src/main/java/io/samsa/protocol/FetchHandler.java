@@ -176,9 +176,10 @@ public final class FetchHandler {
         if (target.topicName() == null) {
             return data.setErrorCode((byId ? Errors.UNKNOWN_TOPIC_ID : Errors.UNKNOWN_TOPIC_OR_PARTITION).code());
         }
-        Partition partition = partitions.partition(new TopicPartition(target.topicName(), cached.key.partition()));
+        TopicPartition tp = new TopicPartition(target.topicName(), cached.key.partition());
+        Partition partition = partitions.partition(tp);
         if (partition == null) {
-            return data.setErrorCode(Errors.UNKNOWN_TOPIC_OR_PARTITION.code());
+            return data.setErrorCode(partitions.notHostedError(tp).code());
         }
         long highWatermark = partition.highWatermark();
         data.setHighWatermark(highWatermark)

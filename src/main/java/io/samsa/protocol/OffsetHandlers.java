@@ -72,7 +72,7 @@ public final class OffsetHandlers {
                             ListOffsetsPartitionResponse result) {
         Partition partition = partitions.partition(tp);
         if (partition == null) {
-            result.setErrorCode(Errors.UNKNOWN_TOPIC_OR_PARTITION.code());
+            result.setErrorCode(partitions.notHostedError(tp).code());
             return;
         }
         Errors epochError = checkLeaderEpoch(request.currentLeaderEpoch(), partition.leaderEpoch());

@@ -127,7 +127,7 @@ public final class ProduceHandler {
                                            PartitionProduceResponse result) {
         Partition partition = partitions.partition(tp);
         if (partition == null) {
-            result.setErrorCode(Errors.UNKNOWN_TOPIC_OR_PARTITION.code());
+            result.setErrorCode(partitions.notHostedError(tp).code());
             return null;
         }
         if (records == null || records.sizeInBytes() == 0) {

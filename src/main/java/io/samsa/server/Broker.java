@@ -1,5 +1,7 @@
 package io.samsa.server;
 
+import io.samsa.cluster.QuorumConfig;
+import io.samsa.cluster.QuorumMetadataStore;
 import io.samsa.config.Endpoint;
 import io.samsa.config.ServerConfig;
 import io.samsa.group.GroupConfig;
@@ -8,6 +10,8 @@ import io.samsa.group.OffsetsTopic;
 import io.samsa.metadata.ClusterInfo;
 import io.samsa.metadata.Controller;
 import io.samsa.metadata.LocalMetadataLog;
+import io.samsa.metadata.MetadataImage;
+import io.samsa.metadata.MetadataStore;
 import io.samsa.network.NetworkServer;
 import io.samsa.log.LogCleaner;
 import io.samsa.partition.Partition;
@@ -23,6 +27,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -33,9 +38,14 @@ import java.util.Set;
 public final class Broker implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Broker.class);
 
+    /** How long a metadata commit keeps trying to reach the quorum's leader (elections included) before it fails. */
+    private static final int QUORUM_COMMIT_TIMEOUT_MS = 30_000;
+
     private final ServerConfig config;
     private BrokerScheduler scheduler;
-    private LocalMetadataLog metadataLog;
+    private MetadataStore metadataLog;
+    /** Listeners the controller quorum owns: not served to clients, not advertised. */
+    private Set<String> controllerListenerNames = Set.of();
     private Controller controller;
     private PartitionManager partitions;
     private GroupCoordinator groups;
@@ -50,6 +60,17 @@ public final class Broker implements AutoCloseable {
     }
 
     public synchronized Broker start() throws IOException, InterruptedException {
+        Optional<QuorumConfig> quorum = QuorumConfig.from(config);
+        if (quorum.isPresent()) {
+            startInCluster(quorum.get());
+        } else {
+            startAlone();
+        }
+        return this;
+    }
+
+    /** A single broker: its own controller, with the metadata log in a local file. */
+    private void startAlone() throws IOException, InterruptedException {
         int nodeId = config.nodeId();
         List<Path> logDirs = config.logDirs();
         String configuredClusterId = config.getString(ServerConfig.CLUSTER_ID);
@@ -58,15 +79,116 @@ public final class Broker implements AutoCloseable {
             clusterId = meta.clusterId();
         }
         scheduler = new BrokerScheduler();
-        metadataLog = LocalMetadataLog.open(logDirs.get(0).resolve(PartitionManager.METADATA_DIR));
+        LocalMetadataLog local = LocalMetadataLog.open(logDirs.get(0).resolve(PartitionManager.METADATA_DIR));
+        metadataLog = local;
         partitions = new PartitionManager(nodeId, logDirs, config, scheduler, Time.SYSTEM);
-        partitions.load(metadataLog.image());
-        metadataLog.addListener(partitions);
-        controller = new Controller(metadataLog, config, () -> Set.of(nodeId), partitions::whenApplied);
-
-        List<Endpoint> listeners = config.listeners();
+        partitions.load(local.image());
+        local.addListener(partitions);
+        controller = new Controller(local, config, () -> Set.of(nodeId), partitions::whenApplied);
         // Advertised ports are read lazily: a listener on port 0 (tests) knows its port only after binding.
-        ClusterInfo cluster = new ClusterInfo(clusterId, nodeId, List.of(new ClusterInfo.Broker(nodeId, null, new LazyEndpoints(this))));
+        ClusterInfo cluster = ClusterInfo.of(clusterId, nodeId, List.of(new ClusterInfo.Broker(nodeId, null, new LazyEndpoints(this))));
+        startServing(nodeId, cluster, config.listeners());
+    }
+
+    /**
+     * A node of a cluster: joins the metadata quorum, learns the cluster id the first quorum chose (or chooses it,
+     * as the first active controller), checks it against its meta.properties, applies the metadata, opens its
+     * listeners and registers as a broker.
+     */
+    private void startInCluster(QuorumConfig quorum) throws IOException, InterruptedException {
+        int nodeId = quorum.nodeId();
+        List<Path> logDirs = config.logDirs();
+        String knownClusterId = null;
+        Path knownIn = null;
+        for (Path dir : logDirs) {
+            Optional<MetaProperties> meta = MetaProperties.load(dir, nodeId);
+            if (meta.isPresent() && meta.get().clusterId() != null) {
+                if (knownClusterId != null && !knownClusterId.equals(meta.get().clusterId())) {
+                    throw new IllegalStateException("log dirs " + knownIn + " and " + dir + " belong to different clusters ("
+                        + knownClusterId + ", " + meta.get().clusterId() + ")");
+                }
+                knownClusterId = meta.get().clusterId();
+                knownIn = dir;
+            }
+        }
+        scheduler = new BrokerScheduler();
+        QuorumMetadataStore store = QuorumMetadataStore.start(quorum, logDirs.get(0), QUORUM_COMMIT_TIMEOUT_MS);
+        metadataLog = store;
+        partitions = new PartitionManager(nodeId, logDirs, config, scheduler, Time.SYSTEM);
+        controller = new Controller(store, config, () -> unfencedBrokers(store), partitions::whenApplied, 1);
+        String proposedId = config.getString(ServerConfig.CLUSTER_ID) != null ? config.getString(ServerConfig.CLUSTER_ID)
+            : knownClusterId != null ? knownClusterId : org.apache.kafka.common.Uuid.randomUuid().toString();
+        store.setLeadershipListener(new QuorumMetadataStore.Leadership() {
+            @Override
+            public void onLeaderReady() {
+                // The first active controller chooses the cluster's id: the one configured or kept in its
+                // meta.properties, else a new one.
+                controller.formCluster(proposedId);
+            }
+
+            @Override
+            public void onLeaderChanged(int leaderId) {
+                log.info("The active controller is now node {}", leaderId);
+            }
+        });
+        clusterId = awaitClusterId(store, quorum);
+        if (knownClusterId != null && !knownClusterId.equals(clusterId)) {
+            throw new IllegalStateException("meta.properties in " + knownIn + " belongs to cluster " + knownClusterId
+                + ", but the quorum " + quorum.voters().keySet() + " is cluster " + clusterId
+                + "; this node's data is from another cluster");
+        }
+        for (Path dir : logDirs) {
+            MetaProperties.loadOrCreate(dir, nodeId, clusterId);
+        }
+        // Everything committed before this node joined is applied before its logs are opened from the image.
+        store.commit(List.of()).join();
+        partitions.load(store.image());
+        MetadataImage loaded = store.image();
+        store.addListener(partitions);
+        // Changes committed between the load and the listener: applied now (applying one twice is harmless).
+        partitions.onCommit(loaded, store.image(), store.image().toRecords());
+
+        ClusterInfo cluster = ClusterInfo.fromImage(clusterId, partitions::appliedImage, store::activeControllerId);
+        List<Endpoint> brokerListeners = config.listeners().stream()
+            .filter(e -> !e.listenerName().equals(quorum.controllerListener().listenerName()))
+            .filter(e -> config.getList(QuorumConfig.CONTROLLER_LISTENER_NAMES).stream()
+                .noneMatch(n -> n.trim().equalsIgnoreCase(e.listenerName())))
+            .toList();
+        controllerListenerNames = Set.copyOf(config.getList(QuorumConfig.CONTROLLER_LISTENER_NAMES).stream()
+            .map(n -> n.trim().toUpperCase()).toList());
+        startServing(nodeId, cluster, brokerListeners);
+        long epoch = controller.registerBroker(nodeId, org.apache.kafka.common.Uuid.randomUuid(),
+            List.copyOf(advertisedEndpoints().values()), quorum.rack()).join();
+        log.info("Node {} registered as a broker of cluster {} with epoch {}", nodeId, clusterId, epoch);
+    }
+
+    private static Set<Integer> unfencedBrokers(QuorumMetadataStore store) {
+        Set<Integer> ids = new java.util.TreeSet<>();
+        store.image().brokers().values().forEach(b -> {
+            if (!b.fenced()) {
+                ids.add(b.nodeId());
+            }
+        });
+        return ids;
+    }
+
+    /** Waits, logging now and then, until the quorum has formed and this node has learned the cluster's id. */
+    private static String awaitClusterId(QuorumMetadataStore store, QuorumConfig quorum) throws InterruptedException {
+        long started = System.nanoTime();
+        long nextLog = started + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        while (store.image().clusterId() == null) {
+            Thread.sleep(20);
+            if (System.nanoTime() > nextLog) {
+                log.info("Waiting for the metadata quorum to form: a majority of the voters {} must be up",
+                    quorum.votersText());
+                nextLog = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+            }
+        }
+        return store.image().clusterId();
+    }
+
+    /** What both kinds of node run once their metadata is in place: groups, handlers, listeners, background tasks. */
+    private void startServing(int nodeId, ClusterInfo cluster, List<Endpoint> listeners) throws IOException, InterruptedException {
         GroupConfig groupConfig = GroupConfig.from(config);
         groups = GroupCoordinator.onOffsetsTopic(groupConfig, new OffsetsTopic(controller, partitions, groupConfig, Time.SYSTEM),
             Time.SYSTEM);
@@ -90,7 +212,6 @@ public final class Broker implements AutoCloseable {
             config.getInt(ServerConfig.PRODUCER_ID_EXPIRATION_CHECK_INTERVAL_MS));
         scheduler.schedulePeriodically("offsets-retention", groups::expireOffsets,
             config.getLong("offsets.retention.check.interval.ms"));
-        return this;
     }
 
     /** The advertised endpoint per listener name, with the bound port where the configured one was 0. */
@@ -115,6 +236,9 @@ public final class Broker implements AutoCloseable {
         }
         Map<String, Endpoint> result = new LinkedHashMap<>();
         for (Endpoint advertised : config.advertisedListeners()) {
+            if (controllerListenerNames.contains(advertised.listenerName())) {
+                continue;
+            }
             Endpoint b = bound.get(advertised.listenerName());
             int port = advertised.port() == 0 && b != null ? b.port() : advertised.port();
             String host = advertised.host().isEmpty() || advertised.host().equals("0.0.0.0") ? "localhost" : advertised.host();

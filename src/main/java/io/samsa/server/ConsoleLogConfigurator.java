@@ -52,5 +52,18 @@ public final class ConsoleLogConfigurator extends ContextAwareBase implements Co
         root.addAppender(appender);
         context.getLogger("org.apache.kafka").setLevel(Level.WARN);
         context.getLogger("io.netty").setLevel(Level.WARN);
+        quietRatis(context);
+    }
+
+    /**
+     * Apache Ratis logs a voter that is down (at start-up, or killed) as errors with stack traces, once per retry: an
+     * expected state of a cluster, which Samsa reports itself. Its other warnings stay.
+     */
+    static void quietRatis(LoggerContext context) {
+        context.getLogger("org.apache.ratis").setLevel(Level.WARN);
+        context.getLogger("org.apache.ratis.util.LifeCycle").setLevel(Level.OFF);
+        context.getLogger("org.apache.ratis.client.impl.OrderedAsync").setLevel(Level.OFF);
+        context.getLogger("org.apache.ratis.server.leader.LogAppender").setLevel(Level.ERROR);
+        context.getLogger("org.apache.ratis.netty.client.NettyClient").setLevel(Level.ERROR);
     }
 }

@@ -16,6 +16,24 @@ import java.util.Properties;
 record MetaProperties(String clusterId, int nodeId) {
     static final String FILE = "meta.properties";
 
+    /** The dir's identity if it has one; rejects a directory of another node. */
+    static java.util.Optional<MetaProperties> load(Path dir, int nodeId) throws IOException {
+        Path file = dir.resolve(FILE);
+        if (!Files.exists(file)) {
+            return java.util.Optional.empty();
+        }
+        Properties props = new Properties();
+        try (Reader reader = Files.newBufferedReader(file)) {
+            props.load(reader);
+        }
+        int storedNode = Integer.parseInt(props.getProperty("node.id", String.valueOf(nodeId)));
+        if (storedNode != nodeId) {
+            throw new IllegalStateException("Log dir " + dir + " belongs to node.id " + storedNode
+                + ", but this broker is node.id " + nodeId);
+        }
+        return java.util.Optional.of(new MetaProperties(props.getProperty("cluster.id"), storedNode));
+    }
+
     /** Reads the dir's identity, creating it for a new directory; rejects a directory of another node. */
     static MetaProperties loadOrCreate(Path dir, int nodeId, String configuredClusterId) throws IOException {
         Files.createDirectories(dir);
