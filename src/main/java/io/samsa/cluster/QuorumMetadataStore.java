@@ -170,6 +170,26 @@ public final class QuorumMetadataStore implements MetadataStore {
         });
     }
 
+    /**
+     * Sends a request to the active controller (Ratis routes a read-only query to the leader, retrying across
+     * elections) and completes with its answer. Heartbeats travel this way.
+     */
+    public CompletableFuture<ByteBuffer> askController(ByteBuffer request) {
+        return client.async().sendReadOnly(Message.valueOf(ByteString.copyFrom(request))).thenApply(reply -> {
+            if (!reply.isSuccess()) {
+                Exception e = reply.getException();
+                throw new java.util.concurrent.CompletionException(new NotControllerException(
+                    "No answer from the active controller: " + (e == null ? "no reason given" : e.getMessage())));
+            }
+            return reply.getMessage().getContent().asReadOnlyByteBuffer();
+        });
+    }
+
+    /** Answers {@link #askController} requests while this node is the leader. */
+    public void setControllerRequestHandler(java.util.function.Function<ByteBuffer, CompletableFuture<ByteBuffer>> handler) {
+        stateMachine.setQueryHandler(handler);
+    }
+
     @Override
     public void addListener(Listener listener) {
         stateMachine.addListener(listener);

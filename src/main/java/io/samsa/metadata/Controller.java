@@ -174,16 +174,140 @@ public final class Controller implements AutoCloseable {
     }
 
     /**
-     * Registers this node as a broker of the cluster with a new epoch (the image's record count, which only grows),
-     * unfenced at once: the node decides this on its own image, which is caught up by then. Returns the epoch.
+     * Registers a node as a broker of the cluster with a new epoch (the image's record count, which only grows),
+     * unfenced at once: the node asks only once it has applied the metadata. Partitions it led under an earlier
+     * registration get a new leader epoch (this incarnation's), and leaderless partitions whose ISR holds it get it
+     * as leader. Returns the epoch.
      */
     public CompletableFuture<Long> registerBroker(int nodeId, Uuid incarnationId, List<io.samsa.config.Endpoint> endpoints,
                                                  String rack) {
         return change(image -> {
             long epoch = image.recordCount();
-            return commit(List.of(new MetadataRecord.RegisterBrokerRecord(nodeId, incarnationId, epoch, endpoints, rack),
-                new MetadataRecord.BrokerFenceRecord(nodeId, epoch, false)), epoch);
+            List<MetadataRecord> records = new ArrayList<>();
+            records.add(new MetadataRecord.RegisterBrokerRecord(nodeId, incarnationId, epoch, endpoints, rack));
+            records.add(new MetadataRecord.BrokerFenceRecord(nodeId, epoch, false));
+            Set<Integer> unfenced = unfencedBrokers(image);
+            unfenced.add(nodeId);
+            records.addAll(electionsForReturningBroker(image, nodeId, unfenced, true));
+            return commit(records, epoch);
         }, null);
+    }
+
+    /**
+     * Fences a broker (it missed its heartbeats, or asked to shut down): it leads nothing any more, its partitions'
+     * leadership moves to another in-sync replica (leader -1 while there is none), and it leaves the ISRs it is
+     * not the last member of. Nothing happens for an epoch that is not the broker's current one. Completes with
+     * whether the broker was fenced by this call.
+     */
+    public CompletableFuture<Boolean> fenceBroker(int nodeId, long brokerEpoch) {
+        return change(image -> {
+            MetadataImage.BrokerRegistration broker = image.broker(nodeId);
+            if (broker == null || broker.brokerEpoch() != brokerEpoch || broker.fenced()) {
+                return answer(false);
+            }
+            List<MetadataRecord> records = new ArrayList<>();
+            records.add(new MetadataRecord.BrokerFenceRecord(nodeId, brokerEpoch, true));
+            Set<Integer> unfenced = unfencedBrokers(image);
+            unfenced.remove(nodeId);
+            records.addAll(electionsAwayFrom(image, nodeId, unfenced));
+            return commit(records, true);
+        }, null);
+    }
+
+    /** Unfences a fenced broker of this epoch that heartbeats again, and gives it the leaderless partitions it may lead. */
+    public CompletableFuture<Boolean> unfenceBroker(int nodeId, long brokerEpoch) {
+        return change(image -> {
+            MetadataImage.BrokerRegistration broker = image.broker(nodeId);
+            if (broker == null || broker.brokerEpoch() != brokerEpoch || !broker.fenced()) {
+                return answer(false);
+            }
+            List<MetadataRecord> records = new ArrayList<>();
+            records.add(new MetadataRecord.BrokerFenceRecord(nodeId, brokerEpoch, false));
+            Set<Integer> unfenced = unfencedBrokers(image);
+            unfenced.add(nodeId);
+            records.addAll(electionsForReturningBroker(image, nodeId, unfenced, false));
+            return commit(records, true);
+        }, null);
+    }
+
+    private static Set<Integer> unfencedBrokers(MetadataImage image) {
+        Set<Integer> ids = new TreeSet<>();
+        image.brokers().values().forEach(b -> {
+            if (!b.fenced()) {
+                ids.add(b.nodeId());
+            }
+        });
+        return ids;
+    }
+
+    /** New leaders for the partitions {@code nodeId} led; it also leaves every ISR it is not alone in. */
+    private List<MetadataRecord> electionsAwayFrom(MetadataImage image, int nodeId, Set<Integer> unfenced) {
+        List<MetadataRecord> records = new ArrayList<>();
+        for (TopicImage topic : image.topics()) {
+            for (TopicImage.PartitionImage p : topic.partitions()) {
+                if (!p.replicas().contains(nodeId)) {
+                    continue;
+                }
+                List<Integer> isr = new ArrayList<>(p.isr());
+                if (isr.size() > 1) {
+                    // Kafka keeps the last member in the ISR: it still holds everything acknowledged.
+                    isr.remove(Integer.valueOf(nodeId));
+                }
+                if (p.leader() == nodeId) {
+                    int leader = -1;
+                    for (int replica : p.replicas()) {
+                        if (replica != nodeId && isr.contains(replica) && unfenced.contains(replica)) {
+                            leader = replica;
+                            break;
+                        }
+                    }
+                    records.add(new PartitionRecord(topic.topicId(), p.partition(), p.replicas(), List.copyOf(isr), leader,
+                        p.leaderEpoch() + 1));
+                } else if (isr.size() != p.isr().size()) {
+                    records.add(new PartitionRecord(topic.topicId(), p.partition(), p.replicas(), List.copyOf(isr), p.leader(),
+                        p.leaderEpoch()));
+                }
+            }
+        }
+        return records;
+    }
+
+    /**
+     * Leaders for the partitions a broker coming back may lead: leaderless ones whose ISR holds it (or, with unclean
+     * election enabled for the topic, any it is a replica of), and, for a new registration, the ones it led under the
+     * old one, which get a new leader epoch.
+     */
+    private List<MetadataRecord> electionsForReturningBroker(MetadataImage image, int nodeId, Set<Integer> unfenced,
+                                                             boolean newIncarnation) {
+        List<MetadataRecord> records = new ArrayList<>();
+        for (TopicImage topic : image.topics()) {
+            boolean unclean = uncleanElectionEnabled(topic);
+            for (TopicImage.PartitionImage p : topic.partitions()) {
+                if (!p.replicas().contains(nodeId)) {
+                    continue;
+                }
+                if (p.leader() == nodeId && newIncarnation) {
+                    records.add(new PartitionRecord(topic.topicId(), p.partition(), p.replicas(), p.isr(), nodeId,
+                        p.leaderEpoch() + 1));
+                } else if (p.leader() == -1 || !unfenced.contains(p.leader())) {
+                    if (p.isr().contains(nodeId)) {
+                        records.add(new PartitionRecord(topic.topicId(), p.partition(), p.replicas(), p.isr(), nodeId,
+                            p.leaderEpoch() + 1));
+                    } else if (unclean) {
+                        log.warn("Unclean leader election: node {} leads {}-{} without being in its ISR {}; records the old ISR"
+                            + " acknowledged may be lost", nodeId, topic.name(), p.partition(), p.isr());
+                        records.add(new PartitionRecord(topic.topicId(), p.partition(), p.replicas(), List.of(nodeId), nodeId,
+                            p.leaderEpoch() + 1));
+                    }
+                }
+            }
+        }
+        return records;
+    }
+
+    private boolean uncleanElectionEnabled(TopicImage topic) {
+        String value = topic.configs().get("unclean.leader.election.enable");
+        return value != null ? Boolean.parseBoolean(value) : config.getBoolean("unclean.leader.election.enable");
     }
 
     /** Records the cluster id the first quorum chose, unless one is there already; returns the id in force. */

@@ -35,6 +35,8 @@ public final class Partition {
     private final Log log;
     private final int localBrokerId;
     private volatile List<Integer> replicas;
+    /** The leader the metadata names: this broker, another one, or -1 while there is none. */
+    private volatile int leaderId;
 
     Partition(TopicPartition topicPartition, Uuid topicId, Log log, int localBrokerId, List<Integer> replicas,
               int leaderEpoch) {
@@ -43,7 +45,18 @@ public final class Partition {
         this.log = log;
         this.localBrokerId = localBrokerId;
         this.replicas = List.copyOf(replicas);
+        this.leaderId = localBrokerId;
         updateLeaderEpoch(leaderEpoch);
+    }
+
+    /** Follows the metadata's leader. */
+    void updateLeader(int leader) {
+        this.leaderId = leader;
+    }
+
+    /** Whether the metadata names this broker the leader: only then does it take produce and serve consumers. */
+    public boolean isLeader() {
+        return leaderId == localBrokerId;
     }
 
     public TopicPartition topicPartition() {

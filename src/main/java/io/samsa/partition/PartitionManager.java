@@ -340,6 +340,7 @@ public final class PartitionManager implements MetadataStore.Listener, AutoClose
                     partitions.put(tp, open(tp, topic.topicId(), config, p));
                 } else {
                     existing.updateLeaderEpoch(p.leaderEpoch());
+                    existing.updateLeader(p.leader());
                     existing.updateReplicas(p.replicas());
                     existing.log().updateConfig(config);
                 }
@@ -352,7 +353,9 @@ public final class PartitionManager implements MetadataStore.Listener, AutoClose
         Log partitionLog = openOrOffline(tp, dir, config);
         // As Kafka skips them when it loads a snapshot: producers that expired while the broker was down.
         expireIdleProducers(tp, partitionLog);
-        return new Partition(tp, topicId, partitionLog, nodeId, image.replicas(), image.leaderEpoch());
+        Partition partition = new Partition(tp, topicId, partitionLog, nodeId, image.replicas(), image.leaderEpoch());
+        partition.updateLeader(image.leader());
+        return partition;
     }
 
     /**

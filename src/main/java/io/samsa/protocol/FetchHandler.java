@@ -181,6 +181,9 @@ public final class FetchHandler {
         if (partition == null) {
             return data.setErrorCode(partitions.notHostedError(tp).code());
         }
+        if (!partition.isLeader()) {
+            return data.setErrorCode(Errors.NOT_LEADER_OR_FOLLOWER.code());
+        }
         long highWatermark = partition.highWatermark();
         data.setHighWatermark(highWatermark)
             .setLastStableOffset(partition.lastStableOffset())

@@ -164,6 +164,21 @@ public final class MetadataHandlers {
         return hosted != null && partition < hosted.partitionCount();
     }
 
+    /** In a cluster, the replicas on brokers that are fenced or not registered, as Kafka reports them. */
+    static List<Integer> offlineReplicas(PartitionImage p, MetadataImage applied) {
+        List<Integer> offline = new ArrayList<>();
+        if (applied.brokers().isEmpty()) {
+            return offline; // a single broker: no registrations; its offline log dirs are reported separately
+        }
+        for (int replica : p.replicas()) {
+            MetadataImage.BrokerRegistration broker = applied.broker(replica);
+            if (broker == null || broker.fenced()) {
+                offline.add(replica);
+            }
+        }
+        return offline;
+    }
+
     private static MetadataResponseTopic describe(TopicImage topic, MetadataImage applied, short version) {
         MetadataResponseTopic result = new MetadataResponseTopic()
             .setName(topic.name())
@@ -171,7 +186,8 @@ public final class MetadataHandlers {
             .setIsInternal(Topic.isInternal(topic.name()))
             .setTopicAuthorizedOperations(AUTHORIZED_OPERATIONS_OMITTED);
         for (PartitionImage p : topic.partitions()) {
-            boolean ready = isApplied(topic, p.partition(), applied);
+            // Not applied here yet, or no leader (its brokers are fenced): Kafka's LEADER_NOT_AVAILABLE, leader -1.
+            boolean ready = isApplied(topic, p.partition(), applied) && p.leader() >= 0;
             result.partitions().add(new MetadataResponsePartition()
                 .setErrorCode(ready ? Errors.NONE.code() : Errors.LEADER_NOT_AVAILABLE.code())
                 .setPartitionIndex(p.partition())
@@ -179,7 +195,7 @@ public final class MetadataHandlers {
                 .setLeaderEpoch(p.leaderEpoch())
                 .setReplicaNodes(new ArrayList<>(p.replicas()))
                 .setIsrNodes(new ArrayList<>(p.isr()))
-                .setOfflineReplicas(new ArrayList<>()));
+                .setOfflineReplicas(offlineReplicas(p, applied)));
         }
         return result;
     }
@@ -252,7 +268,7 @@ public final class MetadataHandlers {
             int p = firstPartition;
             for (; p < topic.partitionCount() && budget > 0; p++, budget--) {
                 PartitionImage partition = topic.partitions().get(p);
-                boolean ready = isApplied(topic, p, applied);
+                boolean ready = isApplied(topic, p, applied) && partition.leader() >= 0;
                 result.partitions().add(new DescribeTopicPartitionsResponsePartition()
                     .setErrorCode(ready ? Errors.NONE.code() : Errors.LEADER_NOT_AVAILABLE.code())
                     .setPartitionIndex(p)
@@ -262,7 +278,7 @@ public final class MetadataHandlers {
                     .setIsrNodes(new ArrayList<>(partition.isr()))
                     .setEligibleLeaderReplicas(new ArrayList<>())
                     .setLastKnownElr(new ArrayList<>())
-                    .setOfflineReplicas(new ArrayList<>()));
+                    .setOfflineReplicas(offlineReplicas(partition, applied)));
             }
             response.topics().add(result);
             if (p < topic.partitionCount()) {

@@ -75,6 +75,10 @@ public final class OffsetHandlers {
             result.setErrorCode(partitions.notHostedError(tp).code());
             return;
         }
+        if (!partition.isLeader()) {
+            result.setErrorCode(Errors.NOT_LEADER_OR_FOLLOWER.code());
+            return;
+        }
         Errors epochError = checkLeaderEpoch(request.currentLeaderEpoch(), partition.leaderEpoch());
         if (epochError != Errors.NONE) {
             result.setErrorCode(epochError.code());

@@ -130,6 +130,10 @@ public final class ProduceHandler {
             result.setErrorCode(partitions.notHostedError(tp).code());
             return null;
         }
+        if (!partition.isLeader()) {
+            result.setErrorCode(Errors.NOT_LEADER_OR_FOLLOWER.code());
+            return null;
+        }
         if (records == null || records.sizeInBytes() == 0) {
             result.setErrorCode(Errors.INVALID_RECORD.code()).setErrorMessage("Produce request has no record batch");
             return null;

@@ -1,5 +1,7 @@
 package io.samsa.server;
 
+import io.samsa.cluster.BrokerHeartbeats;
+import io.samsa.cluster.BrokerLiveness;
 import io.samsa.cluster.QuorumConfig;
 import io.samsa.cluster.QuorumMetadataStore;
 import io.samsa.config.Endpoint;
@@ -40,12 +42,19 @@ public final class Broker implements AutoCloseable {
 
     /** How long a metadata commit keeps trying to reach the quorum's leader (elections included) before it fails. */
     private static final int QUORUM_COMMIT_TIMEOUT_MS = 30_000;
+    /** How long a stopping broker waits for the controller to move its leaderships away. */
+    private static final long CONTROLLED_SHUTDOWN_TIMEOUT_MS = 10_000;
+    private static final String BROKER_SESSION_TIMEOUT_MS = "broker.session.timeout.ms";
+    private static final String BROKER_HEARTBEAT_INTERVAL_MS = "broker.heartbeat.interval.ms";
 
     private final ServerConfig config;
     private BrokerScheduler scheduler;
     private MetadataStore metadataLog;
     /** Listeners the controller quorum owns: not served to clients, not advertised. */
     private Set<String> controllerListenerNames = Set.of();
+    private BrokerLiveness liveness;
+    private BrokerHeartbeats heartbeats;
+    private volatile long brokerEpoch = -1;
     private Controller controller;
     private PartitionManager partitions;
     private GroupCoordinator groups;
@@ -118,17 +127,23 @@ public final class Broker implements AutoCloseable {
         controller = new Controller(store, config, () -> unfencedBrokers(store), partitions::whenApplied, 1);
         String proposedId = config.getString(ServerConfig.CLUSTER_ID) != null ? config.getString(ServerConfig.CLUSTER_ID)
             : knownClusterId != null ? knownClusterId : org.apache.kafka.common.Uuid.randomUuid().toString();
+        liveness = new BrokerLiveness(controller, store::image, config.getInt(BROKER_SESSION_TIMEOUT_MS), System::nanoTime);
+        store.setControllerRequestHandler(liveness::handle);
         store.setLeadershipListener(new QuorumMetadataStore.Leadership() {
             @Override
             public void onLeaderReady() {
                 // The first active controller chooses the cluster's id: the one configured or kept in its
                 // meta.properties, else a new one.
                 controller.formCluster(proposedId);
+                liveness.activate();
             }
 
             @Override
             public void onLeaderChanged(int leaderId) {
                 log.info("The active controller is now node {}", leaderId);
+                if (leaderId != nodeId) {
+                    liveness.deactivate();
+                }
             }
         });
         clusterId = awaitClusterId(store, quorum);
@@ -157,9 +172,16 @@ public final class Broker implements AutoCloseable {
         controllerListenerNames = Set.copyOf(config.getList(QuorumConfig.CONTROLLER_LISTENER_NAMES).stream()
             .map(n -> n.trim().toUpperCase()).toList());
         startServing(nodeId, cluster, brokerListeners);
-        long epoch = controller.registerBroker(nodeId, org.apache.kafka.common.Uuid.randomUuid(),
+        register(quorum);
+        heartbeats = new BrokerHeartbeats(store, nodeId, () -> brokerEpoch, () -> register(quorum));
+        heartbeats.start(config.getInt(BROKER_HEARTBEAT_INTERVAL_MS));
+    }
+
+    /** Registers (again) as a broker of the cluster under a new epoch. */
+    private void register(QuorumConfig quorum) {
+        brokerEpoch = controller.registerBroker(quorum.nodeId(), org.apache.kafka.common.Uuid.randomUuid(),
             List.copyOf(advertisedEndpoints().values()), quorum.rack()).join();
-        log.info("Node {} registered as a broker of cluster {} with epoch {}", nodeId, clusterId, epoch);
+        log.info("Node {} registered as a broker of cluster {} with epoch {}", quorum.nodeId(), clusterId, brokerEpoch);
     }
 
     private static Set<Integer> unfencedBrokers(QuorumMetadataStore store) {
@@ -279,6 +301,16 @@ public final class Broker implements AutoCloseable {
             return;
         }
         closed = true;
+        if (heartbeats != null) {
+            // Controlled shutdown: leaderships move to other brokers before this one stops answering.
+            if (heartbeats.shutDown(CONTROLLED_SHUTDOWN_TIMEOUT_MS)) {
+                log.info("Controlled shutdown: the controller moved this broker's leaderships away");
+            } else {
+                log.warn("Controlled shutdown: the controller did not confirm within {} ms; stopping anyway",
+                    CONTROLLED_SHUTDOWN_TIMEOUT_MS);
+            }
+            heartbeats.close();
+        }
         if (network != null) {
             network.close();
         }
@@ -293,6 +325,9 @@ public final class Broker implements AutoCloseable {
         }
         // Changes in flight finish in order: the controller's commits, then the metadata log (whose last
         // commits queue work for the partitions), then the partitions' queued changes before their logs close.
+        if (liveness != null) {
+            liveness.close();
+        }
         if (controller != null) {
             controller.close();
         }
