@@ -107,6 +107,12 @@ public final class ClusterProcesses implements AutoCloseable {
             return this;
         }
 
+        /** Properties for node {@code node} only, applied last. */
+        public Builder nodeProperties(int node, Map<String, String> values) {
+            values.forEach((k, v) -> nodeProperty(node, k, v));
+            return this;
+        }
+
         /** A property for node {@code node} only, applied last; a null value removes the key from its file. */
         public Builder nodeProperty(int node, String key, String value) {
             nodeProperties.computeIfAbsent(node, n -> new LinkedHashMap<>()).put(key, value);
@@ -265,16 +271,20 @@ public final class ClusterProcesses implements AutoCloseable {
 
     /** SIGSTOP: the JVM freezes with its sockets open, as in a long GC pause or a hung machine. */
     public void pause(int n) {
-        Node node = node(n);
+        Node node = running(n);
         signal(node.process(), "STOP");
         node.paused = true;
     }
 
     /** SIGCONT after {@link #pause(int)}. */
     public void resume(int n) {
-        Node node = node(n);
+        Node node = running(n);
         signal(node.process(), "CONT");
         node.paused = false;
+    }
+
+    public boolean isPaused(int n) {
+        return node(n).paused && node(n).isAlive();
     }
 
     /**
@@ -349,10 +359,18 @@ public final class ClusterProcesses implements AutoCloseable {
         return nodes.get(n - 1);
     }
 
+    private Node running(int n) {
+        Node node = node(n);
+        if (!node.isAlive()) {
+            throw new IllegalStateException("node " + n + " is not running");
+        }
+        return node;
+    }
+
     private void launch(Node node) {
         List<String> command = List.of(
             Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "-Xmx256m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
+            "-Xmx256m", "-XX:TieredStopAtLevel=1", "-XX:CICompilerCount=1", "-XX:+UseSerialGC",
             "-cp", System.getProperty("java.class.path"),
             "io.samsa.tools.SamsaCommand", "server", node.propertiesFile.toString());
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);

@@ -17,9 +17,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -194,11 +196,27 @@ class ClusterProcessesTest {
 
     @Test
     void aNodeThatCannotStartFailsTheStartWithItsOutputAndLeavesNothingRunning() {
+        Set<Long> before = ProcessHandle.current().children().map(ProcessHandle::pid).collect(Collectors.toSet());
         ClusterProcesses.Builder builder = ClusterProcesses.builder().nodes(2).withoutQuorum()
-            .nodeProperty(2, "num.partitions", "not-a-number");
+            .nodeProperties(2, Map.of("num.partitions", "not-a-number"));
+
         assertThatThrownBy(builder::start).isInstanceOf(IllegalStateException.class)
             .hasMessageContaining("node 2 did not start").hasMessageContaining("num.partitions")
             .hasMessageNotContaining("node 1 did not start");
+        assertThat(ProcessHandle.current().children().filter(ProcessHandle::isAlive)
+            .filter(p -> !before.contains(p.pid()))).as("node 1, started, is killed").isEmpty();
+    }
+
+    @Test
+    void pausingOrResumingANodeThatIsDownIsAnError() {
+        try (ClusterProcesses cluster = ClusterProcesses.singleBroker()) {
+            cluster.pause(1);
+            assertThat(cluster.isPaused(1)).isTrue();
+            cluster.kill(1);
+            assertThat(cluster.isPaused(1)).isFalse();
+            assertThatThrownBy(() -> cluster.resume(1)).isInstanceOf(IllegalStateException.class);
+            assertThatThrownBy(() -> cluster.pause(1)).isInstanceOf(IllegalStateException.class);
+        }
     }
 
     private static void produce(String bootstrap, String topic, int from, int count) throws Exception {
