@@ -1,8 +1,9 @@
 package io.samsa.tools;
 
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -40,9 +41,12 @@ public final class ClusterCommand implements Runnable {
     /** How long a child may take to exit after SIGTERM before it is killed. */
     private static final long STOP_TIMEOUT_SECONDS = 30;
 
+    @Spec
+    CommandSpec spec;
+
     @Override
     public void run() {
-        new CommandLine(this).usage(System.out);
+        spec.commandLine().usage(System.out);
     }
 
     /** One node of the laptop cluster: its id, role, ports and directory. */
@@ -169,8 +173,9 @@ public final class ClusterCommand implements Runnable {
 
     @Command(name = "start", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Start a cluster on this machine and show every node's output; Ctrl-C stops it.",
-            "Node N listens on 127.0.0.1, PLAINTEXT at base-port+2(N-1) and CONTROLLER at the port after it;",
-            "the first 3 nodes are broker and controller (the quorum), the others brokers."})
+            "Node N listens on 127.0.0.1: PLAINTEXT on base-port+2(N-1), CONTROLLER on the",
+            "next port. Nodes 1-3 are broker and controller (the quorum), the rest brokers.",
+            "Each node's server.properties and data are in <data>/node-N."})
     static final class Start implements Callable<Integer> {
         @Option(names = "--brokers", paramLabel = "<n>", description = "Number of nodes. Default: ${DEFAULT-VALUE}.")
         int brokers = 3;
