@@ -14,7 +14,7 @@ import java.util.concurrent.Callable;
 /** {@code samsa server [server.properties] [--override key=value]…}, {@code samsa version} and {@code samsa demo smart-car}. */
 @Command(name = "samsa", mixinStandardHelpOptions = true, versionProvider = SamsaCommand.Version.class,
     description = "Samsa: an event streaming platform that speaks the Apache Kafka protocol.",
-    subcommands = {SamsaCommand.Server.class, SamsaCommand.VersionCommand.class, SamsaCommand.Demo.class})
+    subcommands = {SamsaCommand.Server.class, SamsaCommand.VersionCommand.class, SamsaCommand.Demo.class, ClusterCommand.class})
 public final class SamsaCommand implements Runnable {
 
     public static void main(String[] args) throws Exception {
