@@ -59,11 +59,36 @@ public final class QuorumMetadataStore implements MetadataStore {
     private final RaftServer server;
     private final RaftClient client;
 
+    private final java.util.concurrent.ScheduledExecutorService watch = java.util.concurrent.Executors
+        .newSingleThreadScheduledExecutor(new io.netty.util.concurrent.DefaultThreadFactory("samsa-quorum-watch", true));
+
     private QuorumMetadataStore(QuorumConfig quorum, MetadataStateMachine stateMachine, RaftServer server, RaftClient client) {
         this.quorum = quorum;
         this.stateMachine = stateMachine;
         this.server = server;
         this.client = client;
+    }
+
+    /**
+     * A voter whose disk was wiped comes back with an empty log, and Ratis's leader, which remembers how far that
+     * voter had acknowledged (and never lowers that), sends it nothing from further back: the voter would wait
+     * forever. Such a node, seeing a leader but receiving nothing, asks that leader to step down; whoever leads next
+     * starts it from scratch and sends it the whole log or a snapshot. Harmless otherwise: one more election.
+     */
+    public void askLeaderToStepDown() {
+        int leader = activeControllerId();
+        if (leader < 0 || leader == quorum.nodeId()) {
+            return;
+        }
+        log.warn("Node {} has a leader ({}) but receives no metadata from it (was its metadata log wiped?);"
+            + " asking the leader to step down so that the next one sends the whole log", quorum.nodeId(), leader);
+        watch.execute(() -> {
+            try {
+                client.admin().transferLeadership(null, peerId(leader), 10_000);
+            } catch (IOException | RuntimeException e) {
+                log.debug("Step-down request to node {} failed: {}", leader, e.toString());
+            }
+        });
     }
 
     /** Starts this node's Raft server on its controller listener, with its log under {@code dataDir}. */
@@ -228,6 +253,7 @@ public final class QuorumMetadataStore implements MetadataStore {
 
     @Override
     public void close() {
+        watch.shutdownNow();
         try {
             client.close();
         } catch (IOException e) {

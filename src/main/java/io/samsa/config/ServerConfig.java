@@ -127,6 +127,10 @@ public final class ServerConfig extends AbstractConfig {
             "The listener the controller quorum binds (the first name); brokers do not serve clients on it.")
         .define("inter.broker.listener.name", Type.STRING, null, Importance.MEDIUM,
             "The listener brokers reach each other on; default the first listener that is not the controller's.")
+        .define("replica.lag.time.max.ms", Type.LONG, 30000L, Range.atLeast(1), Importance.HIGH,
+            "A follower that has not caught up with its leader for this long leaves the ISR.")
+        .define("replica.high.watermark.checkpoint.interval.ms", Type.LONG, 5000L, Range.atLeast(1), Importance.HIGH,
+            "How often each log dir's high watermarks are written to replication-offset-checkpoint.")
         .define("broker.rack", Type.STRING, null, Importance.MEDIUM, "The broker's rack, for rack-aware replica placement.")
         .define("broker.session.timeout.ms", Type.INT, 9000, Range.atLeast(1), Importance.MEDIUM,
             "A broker that sends no heartbeat for this long is fenced by the controller.")

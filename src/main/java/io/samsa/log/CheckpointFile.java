@@ -24,12 +24,12 @@ import org.apache.kafka.common.utils.Utils;
  *
  * <p>Stateless; callers serialise writes to the same file.
  */
-final class CheckpointFile {
+public final class CheckpointFile {
 
     private CheckpointFile() {
     }
 
-    static void write(Path file, List<String> lines) throws IOException {
+    public static void write(Path file, List<String> lines) throws IOException {
         write(file, lines, true);
     }
 
@@ -75,7 +75,7 @@ final class CheckpointFile {
     }
 
     /** The file's lines, or empty when it does not exist. */
-    static Optional<List<String>> read(Path file) throws IOException {
+    public static Optional<List<String>> read(Path file) throws IOException {
         try {
             return Optional.of(Files.readAllLines(file, StandardCharsets.UTF_8));
         } catch (NoSuchFileException e) {

@@ -230,6 +230,43 @@ public final class Controller implements AutoCloseable {
         }, null);
     }
 
+    /**
+     * A partition leader's ISR change, checked as Kafka's controller checks AlterPartition: the proposer must still
+     * lead in that epoch (FENCED_LEADER_EPOCH / NOT_LEADER_OR_FOLLOWER), its view of the ISR must be the current one
+     * (INVALID_UPDATE_VERSION), the new ISR holds the leader and only assigned replicas, and a replica joining it must
+     * be an unfenced broker (INELIGIBLE_REPLICA). Completes with the error, NONE once committed.
+     */
+    public CompletableFuture<Errors> alterPartitionIsr(Uuid topicId, int partition, int leaderId, int leaderEpoch,
+                                                      List<Integer> currentIsr, List<Integer> newIsr) {
+        return change(image -> {
+            TopicImage topic = image.topic(topicId);
+            TopicImage.PartitionImage p = topic == null ? null : topic.partition(partition);
+            if (p == null) {
+                return answer(Errors.UNKNOWN_TOPIC_OR_PARTITION);
+            }
+            if (p.leader() != leaderId) {
+                return answer(p.leaderEpoch() > leaderEpoch ? Errors.FENCED_LEADER_EPOCH : Errors.NOT_LEADER_OR_FOLLOWER);
+            }
+            if (p.leaderEpoch() != leaderEpoch) {
+                return answer(p.leaderEpoch() > leaderEpoch ? Errors.FENCED_LEADER_EPOCH : Errors.UNKNOWN_LEADER_EPOCH);
+            }
+            if (!new HashSet<>(p.isr()).equals(new HashSet<>(currentIsr))) {
+                return answer(Errors.INVALID_UPDATE_VERSION);
+            }
+            if (!newIsr.contains(leaderId) || !p.replicas().containsAll(newIsr) || new HashSet<>(newIsr).size() != newIsr.size()) {
+                return answer(Errors.INVALID_REQUEST);
+            }
+            Set<Integer> unfenced = unfencedBrokers(image);
+            for (int replica : newIsr) {
+                if (!p.isr().contains(replica) && !unfenced.contains(replica)) {
+                    return answer(Errors.INELIGIBLE_REPLICA);
+                }
+            }
+            return commit(List.of(new PartitionRecord(topicId, partition, p.replicas(), List.copyOf(newIsr), leaderId,
+                leaderEpoch)), Errors.NONE);
+        }, failure -> Errors.forException(failure));
+    }
+
     private static Set<Integer> unfencedBrokers(MetadataImage image) {
         Set<Integer> ids = new TreeSet<>();
         image.brokers().values().forEach(b -> {

@@ -68,10 +68,41 @@ public final class PartitionManager implements MetadataStore.Listener, AutoClose
     private final Map<TopicPartition, Partition> partitions = new ConcurrentHashMap<>();
     private final Map<TopicPartition, Path> existingDirs = new ConcurrentHashMap<>();
     private final DelayedOperationPurgatory fetchPurgatory = new DelayedOperationPurgatory();
+    /** acks=all produces waiting for their records to reach the whole ISR (the high watermark to pass them). */
+    private final DelayedOperationPurgatory producePurgatory = new DelayedOperationPurgatory();
+    private final Map<TopicPartition, Long> checkpointedHighWatermarks = new ConcurrentHashMap<>();
+    private volatile Partition.IsrChanges isrChanges = (partition, epoch, current, proposed) ->
+        CompletableFuture.failedFuture(new IllegalStateException("no controller to change the ISR"));
+    private volatile ReplicaFollowers followers = ReplicaFollowers.NONE;
     private final LogDirFailures logDirFailures = new LogDirFailures();
     private volatile Map<String, Object> topicDefaults;
     private final ExecutorService changes = Executors.newSingleThreadExecutor(new DefaultThreadFactory("samsa-partition-changes", true));
     private final AppliedWatermark applied = new AppliedWatermark();
+
+    /** Where the partitions this broker follows are fetched from: the replica fetchers of a cluster node. */
+    public interface ReplicaFollowers {
+        ReplicaFollowers NONE = new ReplicaFollowers() {
+            @Override
+            public void follow(Partition partition, int leaderId) {
+            }
+
+            @Override
+            public void unfollow(Partition partition) {
+            }
+        };
+
+        /** Fetch this partition from {@code leaderId} (-1: no leader to fetch from until the metadata names one). */
+        void follow(Partition partition, int leaderId);
+
+        /** Stop fetching it: this broker leads it now, or it is gone. */
+        void unfollow(Partition partition);
+    }
+
+    /** For a node of a cluster: how leaders change their ISR, and who fetches for followers. Before {@link #load}. */
+    public void replicateWith(Partition.IsrChanges isrChanges, ReplicaFollowers followers) {
+        this.isrChanges = isrChanges;
+        this.followers = followers;
+    }
 
     public PartitionManager(int nodeId, List<Path> logDirs, ServerConfig staticConfig, Scheduler scheduler, Time time) {
         this.nodeId = nodeId;
@@ -90,6 +121,7 @@ public final class PartitionManager implements MetadataStore.Listener, AutoClose
         List<Path> strays = new ArrayList<>();
         for (Path dir : logDirs) {
             Files.createDirectories(dir);
+            checkpointedHighWatermarks.putAll(HighWatermarkCheckpoint.read(dir));
             try (Stream<Path> children = Files.list(dir)) {
                 for (Path child : (Iterable<Path>) children::iterator) {
                     if (!Files.isDirectory(child)) {
@@ -225,6 +257,48 @@ public final class PartitionManager implements MetadataStore.Listener, AutoClose
         return partitions.values();
     }
 
+    public DelayedOperationPurgatory producePurgatory() {
+        return producePurgatory;
+    }
+
+    /** A partition's high watermark moved: acks=all produces and consumer fetches waiting on it look again. */
+    private void onHighWatermarkAdvanced(TopicPartition tp) {
+        producePurgatory.checkAndComplete(tp);
+        fetchPurgatory.checkAndComplete(tp);
+    }
+
+    /** Leaders drop followers that lagged {@code replica.lag.time.max.ms} from their ISR (run periodically). */
+    public void shrinkLaggingIsrs(long maxLagMs) {
+        long now = time.milliseconds();
+        for (Partition partition : partitions.values()) {
+            if (partition.replicas().size() > 1) {
+                partition.maybeShrinkIsr(now, maxLagMs);
+            }
+        }
+    }
+
+    /** Writes each log dir's high-watermark checkpoint (periodically, and at close). */
+    public void checkpointHighWatermarks() {
+        Map<Path, Map<TopicPartition, Long>> byDir = new HashMap<>();
+        for (Partition partition : partitions.values()) {
+            if (partition.replicas().size() > 1 && !partition.log().isOffline()) {
+                Path dir = partition.log().dir().toAbsolutePath().normalize().getParent();
+                byDir.computeIfAbsent(dir, d -> new java.util.TreeMap<>(java.util.Comparator.comparing(TopicPartition::toString)))
+                    .put(partition.topicPartition(), partition.highWatermark());
+            }
+        }
+        for (Map.Entry<Path, Map<TopicPartition, Long>> e : byDir.entrySet()) {
+            if (logDirFailures.isOffline(e.getKey())) {
+                continue;
+            }
+            try {
+                HighWatermarkCheckpoint.write(e.getKey(), e.getValue());
+            } catch (IOException ex) {
+                log.warn("Cannot write the high-watermark checkpoint of {}: {}", e.getKey(), ex.toString());
+            }
+        }
+    }
+
     public DelayedOperationPurgatory fetchPurgatory() {
         return fetchPurgatory;
     }
@@ -337,13 +411,21 @@ public final class PartitionManager implements MetadataStore.Listener, AutoClose
                 }
                 Partition existing = partitions.get(tp);
                 if (existing == null) {
-                    partitions.put(tp, open(tp, topic.topicId(), config, p));
+                    existing = open(tp, topic.topicId(), config, p);
+                    partitions.put(tp, existing);
                 } else {
-                    existing.updateLeaderEpoch(p.leaderEpoch());
-                    existing.updateLeader(p.leader());
                     existing.updateReplicas(p.replicas());
+                    existing.updateLeadership(p.leader(), p.leaderEpoch(), p.isr(), time.milliseconds());
                     existing.log().updateConfig(config);
                 }
+                if (existing.isLeader()) {
+                    followers.unfollow(existing);
+                } else {
+                    followers.follow(existing, p.leader());
+                }
+                // Waiting produces and fetches look again: the leader or the ISR may have changed.
+                producePurgatory.checkAndComplete(tp);
+                fetchPurgatory.checkAndComplete(tp);
             }
         }
     }
@@ -353,8 +435,13 @@ public final class PartitionManager implements MetadataStore.Listener, AutoClose
         Log partitionLog = openOrOffline(tp, dir, config);
         // As Kafka skips them when it loads a snapshot: producers that expired while the broker was down.
         expireIdleProducers(tp, partitionLog);
-        Partition partition = new Partition(tp, topicId, partitionLog, nodeId, image.replicas(), image.leaderEpoch());
-        partition.updateLeader(image.leader());
+        Partition partition = new Partition(tp, topicId, partitionLog, nodeId, image.replicas(), image.leader(),
+            image.leaderEpoch(), image.isr(), time.milliseconds());
+        partition.setListeners(isrChanges, this::onHighWatermarkAdvanced);
+        Long checkpointed = checkpointedHighWatermarks.remove(tp);
+        if (checkpointed != null) {
+            partition.restoreHighWatermark(checkpointed);
+        }
         return partition;
     }
 
@@ -384,7 +471,9 @@ public final class PartitionManager implements MetadataStore.Listener, AutoClose
             TopicPartition tp = new TopicPartition(topic.name(), p.partition());
             Partition partition = partitions.remove(tp);
             if (partition != null) {
+                followers.unfollow(partition);
                 fetchPurgatory.checkAndComplete(tp);
+                producePurgatory.checkAndComplete(tp);
                 partition.log().delete();
             }
         }
@@ -469,7 +558,9 @@ public final class PartitionManager implements MetadataStore.Listener, AutoClose
             changes.shutdownNow();
         }
         applied.close(new IllegalStateException("The broker is shutting down"));
+        checkpointHighWatermarks();
         fetchPurgatory.close();
+        producePurgatory.close();
         for (Partition partition : partitions.values()) {
             try {
                 partition.log().close();

@@ -100,7 +100,9 @@ public final class FetchHandler {
         }
         int maxBytes = Math.min(request.maxBytes(), brokerMaxBytes);
         boolean readCommitted = request.isolationLevel() == 1;
-        ReadResult first = readAll(targets, maxBytes, byId);
+        // A follower replicating: it names itself (ReplicaState since v15, replica_id before), reads up to the log end.
+        int replicaId = version >= 15 ? request.replicaState().replicaId() : request.replicaId();
+        ReadResult first = readAll(targets, maxBytes, byId, replicaId, true);
         if (request.maxWaitMs() <= 0 || request.minBytes() <= 0 || first.bytes >= request.minBytes()
             || first.hasError || targets.isEmpty()) {
             return CompletableFuture.completedFuture(buildResponse(first, session, readCommitted));
@@ -116,14 +118,14 @@ public final class FetchHandler {
         DelayedOperation delayed = new DelayedOperation() {
             @Override
             protected boolean isSatisfied() {
-                ReadResult now = readAll(targets, maxBytes, byId);
+                ReadResult now = readAll(targets, maxBytes, byId, replicaId, false);
                 return now.bytes >= request.minBytes() || now.hasError;
             }
 
             @Override
             protected void onComplete() {
                 try {
-                    future.complete(buildResponse(readAll(targets, maxBytes, byId), session, readCommitted));
+                    future.complete(buildResponse(readAll(targets, maxBytes, byId, replicaId, false), session, readCommitted));
                 } catch (RuntimeException e) {
                     future.completeExceptionally(e);
                 }
@@ -149,11 +151,11 @@ public final class FetchHandler {
         }
     }
 
-    private ReadResult readAll(List<Target> targets, int maxBytes, boolean byId) {
+    private ReadResult readAll(List<Target> targets, int maxBytes, boolean byId, int replicaId, boolean arrival) {
         ReadResult result = new ReadResult(targets);
         for (Target target : targets) {
             int remaining = maxBytes - result.bytes;
-            PartitionData data = read(target, Math.max(0, remaining), result.bytes == 0, byId);
+            PartitionData data = read(target, Math.max(0, remaining), result.bytes == 0, byId, replicaId, arrival);
             if (data.errorCode() != Errors.NONE.code()) {
                 result.hasError = true;
             }
@@ -165,7 +167,8 @@ public final class FetchHandler {
         return result;
     }
 
-    private PartitionData read(Target target, int remainingBytes, boolean minOneMessage, boolean byId) {
+    private PartitionData read(Target target, int remainingBytes, boolean minOneMessage, boolean byId, int replicaId,
+                               boolean arrival) {
         CachedPartition cached = target.cached();
         PartitionData data = new PartitionData()
             .setPartitionIndex(cached.key.partition())
@@ -200,12 +203,19 @@ public final class FetchHandler {
                 return data;
             }
         }
+        if (replicaId >= 0 && arrival) {
+            // The offset a follower fetches at is its log end offset: the ISR and the high watermark follow it.
+            partition.onFollowerFetch(replicaId, cached.fetchOffset, System.currentTimeMillis());
+            data.setHighWatermark(partition.highWatermark());
+        }
         try {
             int limit = Math.min(cached.maxBytes, remainingBytes);
             if (limit <= 0 && !minOneMessage) {
                 return data;
             }
-            LogReadInfo info = partition.read(cached.fetchOffset, Math.max(0, limit), minOneMessage);
+            LogReadInfo info = replicaId >= 0
+                ? partition.readForFollower(cached.fetchOffset, Math.max(0, limit))
+                : partition.read(cached.fetchOffset, Math.max(0, limit), minOneMessage);
             data.setRecords(info.records());
         } catch (ApiException e) {
             data.setErrorCode(Errors.forException(e).code());

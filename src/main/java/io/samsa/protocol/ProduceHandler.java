@@ -23,6 +23,7 @@ import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.List;
+import io.samsa.partition.DelayedOperation;
 import java.util.StringJoiner;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
@@ -79,7 +80,7 @@ public final class ProduceHandler {
                     result.setErrorCode((byId ? Errors.UNKNOWN_TOPIC_ID : Errors.UNKNOWN_TOPIC_OR_PARTITION).code());
                 } else {
                     CompletableFuture<Void> flushed = append(new TopicPartition(topic.name(), partitionData.index()),
-                        (MemoryRecords) partitionData.records(), request.transactionalId(), acks, result);
+                        (MemoryRecords) partitionData.records(), request.transactionalId(), acks, request.timeoutMs(), result);
                     if (flushed != null) {
                         pendingFlushes.add(flushed.exceptionally(e -> {
                             result.setErrorCode(Errors.KAFKA_STORAGE_ERROR.code()).setErrorMessage(e.getMessage())
@@ -122,9 +123,44 @@ public final class ProduceHandler {
             + context.header().correlationId() + ", client id " + context.clientId() + "): " + failed));
     }
 
+    /**
+     * acks=all: the answer waits until every ISR member has the records (the high watermark passed them), or the
+     * request's timeout (REQUEST_TIMED_OUT), or this broker stops leading (NOT_LEADER_OR_FOLLOWER). Replicated to an
+     * ISR that shrank below min.insync.replicas meanwhile, it is NOT_ENOUGH_REPLICAS_AFTER_APPEND, as in Kafka.
+     */
+    private CompletableFuture<Void> awaitReplication(Partition partition, long requiredOffset, int timeoutMs,
+                                                     PartitionProduceResponse result) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        DelayedOperation waiting = new DelayedOperation() {
+            @Override
+            protected boolean isSatisfied() {
+                return partition.isReplicated(requiredOffset) || !partition.isLeader()
+                    || partitions.partition(partition.topicPartition()) != partition;
+            }
+
+            @Override
+            protected void onComplete() {
+                if (partitions.partition(partition.topicPartition()) != partition || !partition.isLeader()) {
+                    fail(Errors.NOT_LEADER_OR_FOLLOWER);
+                } else if (!partition.isReplicated(requiredOffset)) {
+                    fail(Errors.REQUEST_TIMED_OUT);
+                } else if (!partition.hasEnoughInSyncReplicas()) {
+                    fail(Errors.NOT_ENOUGH_REPLICAS_AFTER_APPEND);
+                }
+                done.complete(null);
+            }
+
+            private void fail(Errors error) {
+                result.setErrorCode(error.code()).setBaseOffset(-1).setLogAppendTimeMs(-1);
+            }
+        };
+        partitions.producePurgatory().tryCompleteElseWatch(waiting, List.of(partition.topicPartition()), Math.max(0, timeoutMs));
+        return done;
+    }
+
     /** Appends and fills {@code result}; returns the fsync the append waits for, or null when it waits for none. */
     private CompletableFuture<Void> append(TopicPartition tp, MemoryRecords records, String transactionalId, short acks,
-                                           PartitionProduceResponse result) {
+                                           int timeoutMs, PartitionProduceResponse result) {
         Partition partition = partitions.partition(tp);
         if (partition == null) {
             result.setErrorCode(partitions.notHostedError(tp).code());
@@ -156,7 +192,13 @@ public final class ProduceHandler {
             if (!info.duplicate()) {
                 partitions.onAppend(tp);
             }
-            return info.flushed().isDone() && !info.flushed().isCompletedExceptionally() ? null : info.flushed();
+            CompletableFuture<Void> flushed = info.flushed().isDone() && !info.flushed().isCompletedExceptionally()
+                ? null : info.flushed();
+            if (acks != -1 || partition.isReplicated(info.lastOffset() + 1)) {
+                return flushed;
+            }
+            CompletableFuture<Void> replicated = awaitReplication(partition, info.lastOffset() + 1, timeoutMs, result);
+            return flushed == null ? replicated : CompletableFuture.allOf(flushed, replicated);
         } catch (RecordValidationException e) {
             // KIP-467: the producer fails the listed records with this error and the rest of the batch with its own.
             Errors error = Errors.forException(e.batchError());

@@ -4,6 +4,7 @@ import io.samsa.cluster.BrokerHeartbeats;
 import io.samsa.cluster.BrokerLiveness;
 import io.samsa.cluster.QuorumConfig;
 import io.samsa.cluster.QuorumMetadataStore;
+import io.samsa.cluster.ReplicaFetchers;
 import io.samsa.config.Endpoint;
 import io.samsa.config.ServerConfig;
 import io.samsa.group.GroupConfig;
@@ -54,6 +55,7 @@ public final class Broker implements AutoCloseable {
     private Set<String> controllerListenerNames = Set.of();
     private BrokerLiveness liveness;
     private BrokerHeartbeats heartbeats;
+    private ReplicaFetchers fetchers;
     private volatile long brokerEpoch = -1;
     private Controller controller;
     private PartitionManager partitions;
@@ -63,6 +65,8 @@ public final class Broker implements AutoCloseable {
     private List<Endpoint> boundEndpoints = List.of();
     private String clusterId;
     private volatile boolean closed;
+    /** Set first thing by {@link #close}, without the lock a start-up still waiting on the quorum holds. */
+    private volatile boolean closing;
 
     public Broker(ServerConfig config) {
         this.config = config;
@@ -124,7 +128,18 @@ public final class Broker implements AutoCloseable {
         QuorumMetadataStore store = QuorumMetadataStore.start(quorum, logDirs.get(0), QUORUM_COMMIT_TIMEOUT_MS);
         metadataLog = store;
         partitions = new PartitionManager(nodeId, logDirs, config, scheduler, Time.SYSTEM);
-        controller = new Controller(store, config, () -> unfencedBrokers(store), partitions::whenApplied, 1);
+        controller = new Controller(store, config, () -> unfencedBrokers(store), partitions::whenApplied);
+        fetchers = new ReplicaFetchers(nodeId, () -> brokerEpoch, id -> {
+            MetadataImage.BrokerRegistration broker = store.image().broker(id);
+            return broker == null ? null : broker.endpoint(quorum.interBrokerListener());
+        });
+        partitions.replicateWith((partition, epoch, current, proposed) -> controller.alterPartitionIsr(partition.topicId(),
+            partition.topicPartition().partition(), nodeId, epoch, current, proposed).thenApply(error -> {
+                if (error != org.apache.kafka.common.protocol.Errors.NONE) {
+                    throw new java.util.concurrent.CompletionException(error.exception());
+                }
+                return error;
+            }), fetchers);
         String proposedId = config.getString(ServerConfig.CLUSTER_ID) != null ? config.getString(ServerConfig.CLUSTER_ID)
             : knownClusterId != null ? knownClusterId : org.apache.kafka.common.Uuid.randomUuid().toString();
         liveness = new BrokerLiveness(controller, store::image, config.getInt(BROKER_SESSION_TIMEOUT_MS), System::nanoTime);
@@ -172,6 +187,10 @@ public final class Broker implements AutoCloseable {
         controllerListenerNames = Set.copyOf(config.getList(QuorumConfig.CONTROLLER_LISTENER_NAMES).stream()
             .map(n -> n.trim().toUpperCase()).toList());
         startServing(nodeId, cluster, brokerListeners);
+        scheduler.schedulePeriodically("isr-shrink", () -> partitions.shrinkLaggingIsrs(config.getLong("replica.lag.time.max.ms")),
+            Math.max(100, config.getLong("replica.lag.time.max.ms") / 2));
+        scheduler.schedulePeriodically("high-watermark-checkpoint", partitions::checkpointHighWatermarks,
+            config.getLong("replica.high.watermark.checkpoint.interval.ms"));
         register(quorum);
         heartbeats = new BrokerHeartbeats(store, nodeId, () -> brokerEpoch, () -> register(quorum));
         heartbeats.start(config.getInt(BROKER_HEARTBEAT_INTERVAL_MS));
@@ -195,10 +214,25 @@ public final class Broker implements AutoCloseable {
     }
 
     /** Waits, logging now and then, until the quorum has formed and this node has learned the cluster's id. */
-    private static String awaitClusterId(QuorumMetadataStore store, QuorumConfig quorum) throws InterruptedException {
+    private String awaitClusterId(QuorumMetadataStore store, QuorumConfig quorum) throws InterruptedException, IOException {
         long started = System.nanoTime();
         long nextLog = started + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        long leaderSeenSince = -1;
         while (store.image().clusterId() == null) {
+            if (closing) {
+                throw new IOException("stopped while waiting for the metadata quorum to form");
+            }
+            // A leader that sends nothing for seconds: this node's log was probably wiped (see askLeaderToStepDown).
+            if (store.activeControllerId() >= 0 && store.activeControllerId() != quorum.nodeId()) {
+                if (leaderSeenSince < 0) {
+                    leaderSeenSince = System.nanoTime();
+                } else if (System.nanoTime() - leaderSeenSince > java.util.concurrent.TimeUnit.SECONDS.toNanos(5)) {
+                    store.askLeaderToStepDown();
+                    leaderSeenSince = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+                }
+            } else {
+                leaderSeenSince = -1;
+            }
             Thread.sleep(20);
             if (System.nanoTime() > nextLog) {
                 log.info("Waiting for the metadata quorum to form: a majority of the voters {} must be up",
@@ -296,7 +330,12 @@ public final class Broker implements AutoCloseable {
     }
 
     @Override
-    public synchronized void close() {
+    public void close() {
+        closing = true;
+        closeInOrder();
+    }
+
+    private synchronized void closeInOrder() {
         if (closed) {
             return;
         }
@@ -325,6 +364,9 @@ public final class Broker implements AutoCloseable {
         }
         // Changes in flight finish in order: the controller's commits, then the metadata log (whose last
         // commits queue work for the partitions), then the partitions' queued changes before their logs close.
+        if (fetchers != null) {
+            fetchers.close();
+        }
         if (liveness != null) {
             liveness.close();
         }
