@@ -251,8 +251,13 @@ public final class QuorumMetadataStore implements MetadataStore {
         return quorum;
     }
 
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
         watch.shutdownNow();
         try {
             client.close();

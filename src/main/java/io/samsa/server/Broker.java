@@ -370,6 +370,10 @@ public final class Broker implements AutoCloseable {
         if (liveness != null) {
             liveness.close();
         }
+        if (metadataLog instanceof QuorumMetadataStore quorum) {
+            // A cluster's commits in flight fail now rather than keep retrying a quorum that may be stopping too.
+            quorum.close();
+        }
         if (controller != null) {
             controller.close();
         }

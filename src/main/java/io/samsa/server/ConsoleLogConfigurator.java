@@ -65,5 +65,6 @@ public final class ConsoleLogConfigurator extends ContextAwareBase implements Co
         context.getLogger("org.apache.ratis.client.impl.OrderedAsync").setLevel(Level.OFF);
         context.getLogger("org.apache.ratis.server.leader.LogAppender").setLevel(Level.ERROR);
         context.getLogger("org.apache.ratis.netty.client.NettyClient").setLevel(Level.ERROR);
+        context.getLogger("org.apache.ratis.netty.NettyRpcProxy").setLevel(Level.ERROR);
     }
 }

@@ -142,7 +142,12 @@ class ClusterReplicationTest {
                 int leader = describe(admin, "failover").partitions().get(0).leader().id();
                 cluster.kill(leader);
                 long atKill = acks.count();
+                long killedAt = System.nanoTime();
                 // Another in-sync replica takes over and acknowledged writes continue.
+                await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20)).until(() -> acks.count() > atKill + 1);
+                System.out.printf("failover: leader %d SIGKILLed -> first acknowledged produce after %d ms"
+                    + " (broker.session.timeout.ms=%s)%n", leader, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killedAt),
+                    FAST.get("broker.session.timeout.ms"));
                 await().atMost(Duration.ofSeconds(30)).until(() -> acks.count() > atKill + 100);
                 cluster.restart(leader);
                 await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() ->
