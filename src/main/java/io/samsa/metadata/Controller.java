@@ -414,7 +414,7 @@ public final class Controller implements AutoCloseable {
                     + " time(s): The target replication factor of " + factor + " cannot be reached because only "
                     + brokers.size() + " broker(s) are registered.");
             }
-            replicas = assignReplicas(new ArrayList<>(brokers), partitions, factor, image.topics().size());
+            replicas = assignReplicas(rackAlternated(new ArrayList<>(brokers), image), partitions, factor, image.topics().size());
         }
         ApiError configError = validateTopicConfigs(configs);
         if (configError != null) {
@@ -521,7 +521,7 @@ public final class Controller implements AutoCloseable {
                 return answer(new ApiError(Errors.INVALID_REPLICATION_FACTOR, "Unable to replicate the partition " + factor
                     + " time(s): only " + brokers.size() + " broker(s) are registered."));
             }
-            replicas = assignReplicas(brokers, newCount - current, (short) factor, current);
+            replicas = assignReplicas(rackAlternated(brokers, image), newCount - current, (short) factor, current);
         }
         if (validateOnly) {
             return answer(ApiError.NONE);
@@ -765,16 +765,75 @@ public final class Controller implements AutoCloseable {
     }
 
     /** Round-robin placement: partition p's leader is broker (start + p) mod n, followers the next ones. */
-    private static List<List<Integer>> assignReplicas(List<Integer> brokers, int partitions, short factor, int start) {
+    /**
+     * The brokers ordered so that neighbours sit in different racks (one from each rack in turn, racks and brokers in
+     * id order), as Kafka's rack-aware placement orders them: a partition's consecutive replicas then span as many
+     * racks as there are. Brokers without a rack count as one rack of their own kind; with no racks at all the
+     * order is unchanged.
+     */
+    static List<Integer> rackAlternated(List<Integer> brokers, MetadataImage image) {
+        java.util.TreeMap<String, java.util.ArrayDeque<Integer>> byRack = new java.util.TreeMap<>();
+        for (int broker : new TreeSet<>(brokers)) {
+            MetadataImage.BrokerRegistration registration = image.broker(broker);
+            String rack = registration == null || registration.rack() == null ? "" : registration.rack();
+            byRack.computeIfAbsent(rack, r -> new java.util.ArrayDeque<>()).add(broker);
+        }
+        if (byRack.size() <= 1) {
+            return brokers;
+        }
+        List<Integer> ordered = new ArrayList<>(brokers.size());
+        while (ordered.size() < brokers.size()) {
+            for (java.util.ArrayDeque<Integer> rack : byRack.values()) {
+                if (!rack.isEmpty()) {
+                    ordered.add(rack.poll());
+                }
+            }
+        }
+        return ordered;
+    }
+
+    private List<List<Integer>> assignReplicas(List<Integer> brokers, int partitions, short factor, int start) {
+        return assignReplicas(brokers, partitions, factor, start, store.image());
+    }
+
+    /**
+     * Round-robin over {@code brokers} (already rack-alternated): partition p starts at broker start+p, and each next
+     * replica is the next broker on the ring whose rack no replica has yet, while there are racks left; then any
+     * broker not chosen yet. So a partition spans min(replication factor, racks) racks, and leaders spread evenly.
+     */
+    static List<List<Integer>> assignReplicas(List<Integer> brokers, int partitions, short factor, int start, MetadataImage image) {
+        int n = brokers.size();
+        Set<String> allRacks = new HashSet<>();
+        for (int b : brokers) {
+            allRacks.add(rackOf(b, image));
+        }
         List<List<Integer>> result = new ArrayList<>(partitions);
         for (int p = 0; p < partitions; p++) {
             List<Integer> replicas = new ArrayList<>(factor);
-            for (int r = 0; r < factor; r++) {
-                replicas.add(brokers.get((start + p + r) % brokers.size()));
+            Set<String> racksUsed = new HashSet<>();
+            int first = (start + p) % n;
+            for (int step = 0; step < n && replicas.size() < factor; step++) {
+                int broker = brokers.get((first + step) % n);
+                if (racksUsed.size() < allRacks.size() && racksUsed.contains(rackOf(broker, image))) {
+                    continue;
+                }
+                replicas.add(broker);
+                racksUsed.add(rackOf(broker, image));
+            }
+            for (int step = 0; step < n && replicas.size() < factor; step++) {
+                int broker = brokers.get((first + step) % n);
+                if (!replicas.contains(broker)) {
+                    replicas.add(broker);
+                }
             }
             result.add(List.copyOf(replicas));
         }
         return result;
+    }
+
+    private static String rackOf(int broker, MetadataImage image) {
+        MetadataImage.BrokerRegistration registration = image.broker(broker);
+        return registration == null || registration.rack() == null ? "" : registration.rack();
     }
 
     private static Decision<CreateTopicResult> failed(Errors error, String message) {
