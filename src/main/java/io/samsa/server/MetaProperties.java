@@ -13,11 +13,11 @@ import java.util.Properties;
  * {@code meta.properties} in a log dir, as Kafka keeps it: the cluster id and node id the directory
  * belongs to, so data is never mixed up between clusters or nodes.
  */
-record MetaProperties(String clusterId, int nodeId) {
+public record MetaProperties(String clusterId, int nodeId) {
     static final String FILE = "meta.properties";
 
     /** The dir's identity if it has one; rejects a directory of another node. */
-    static java.util.Optional<MetaProperties> load(Path dir, int nodeId) throws IOException {
+    public static java.util.Optional<MetaProperties> load(Path dir, int nodeId) throws IOException {
         Path file = dir.resolve(FILE);
         if (!Files.exists(file)) {
             return java.util.Optional.empty();
@@ -35,7 +35,7 @@ record MetaProperties(String clusterId, int nodeId) {
     }
 
     /** Reads the dir's identity, creating it for a new directory; rejects a directory of another node. */
-    static MetaProperties loadOrCreate(Path dir, int nodeId, String configuredClusterId) throws IOException {
+    public static MetaProperties loadOrCreate(Path dir, int nodeId, String configuredClusterId) throws IOException {
         Files.createDirectories(dir);
         Path file = dir.resolve(FILE);
         if (Files.exists(file)) {
