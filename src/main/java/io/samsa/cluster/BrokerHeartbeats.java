@@ -21,7 +21,7 @@ import java.util.function.LongSupplier;
 public final class BrokerHeartbeats implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(BrokerHeartbeats.class);
 
-    private final QuorumMetadataStore store;
+    private final ClusterMetadataStore store;
     private final int nodeId;
     private final LongSupplier brokerEpoch;
     private final Runnable reRegister;
@@ -34,7 +34,7 @@ public final class BrokerHeartbeats implements AutoCloseable {
      * @param brokerEpoch the epoch of this broker's current registration
      * @param reRegister asked to register again when the controller no longer knows this epoch
      */
-    public BrokerHeartbeats(QuorumMetadataStore store, int nodeId, LongSupplier brokerEpoch, Runnable reRegister) {
+    public BrokerHeartbeats(ClusterMetadataStore store, int nodeId, LongSupplier brokerEpoch, Runnable reRegister) {
         this.store = store;
         this.nodeId = nodeId;
         this.brokerEpoch = brokerEpoch;

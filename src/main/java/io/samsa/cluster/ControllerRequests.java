@@ -8,6 +8,8 @@ import java.nio.ByteBuffer;
  */
 final class ControllerRequests {
     static final byte HEARTBEAT = 1;
+    /** A broker that is not a voter fetches the metadata log: {@code [byte 9][long afterIndex][int maxWaitMs]}. */
+    static final byte FETCH_METADATA = 9;
 
     static final byte OK = 0;
     /** The sender's epoch is not its current registration's: it must register again. */
@@ -34,6 +36,10 @@ final class ControllerRequests {
             throw new IllegalArgumentException("not a heartbeat (" + request.remaining() + " bytes)");
         }
         return new Heartbeat(request.getInt(), request.getLong(), request.get() != 0);
+    }
+
+    static ByteBuffer fetchMetadata(long afterIndex, int maxWaitMs) {
+        return ByteBuffer.allocate(1 + Long.BYTES + Integer.BYTES).put(FETCH_METADATA).putLong(afterIndex).putInt(maxWaitMs).flip();
     }
 
     static ByteBuffer heartbeatAnswer(byte status) {

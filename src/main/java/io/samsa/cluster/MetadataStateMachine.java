@@ -59,6 +59,20 @@ final class MetadataStateMachine extends BaseStateMachine {
     static final byte STALE = 1;
     static final byte REJECTED = 2;
 
+    /** Batches applied lately, for brokers that are not voters and fetch the log (see {@link #fetchSince}). */
+    private final java.util.ArrayDeque<AppliedBatch> recent = new java.util.ArrayDeque<>();
+    /** Fetches waiting for the next batch (long polls of observers). */
+    private final List<CompletableFuture<Void>> nextApply = new java.util.ArrayList<>();
+    static final int RECENT_BATCHES = 4096;
+    static final byte FETCH_ENTRIES = 0;
+    static final byte FETCH_IMAGE = 1;
+
+    private record AppliedBatch(long index, List<MetadataRecord> records) {
+    }
+
+    /** Batches up to this index are not in {@link #recent} (evicted, or before the snapshot this node started from). */
+    private long forgottenThrough = -1;
+
     private final SimpleStateMachineStorage storage = new SimpleStateMachineStorage();
     private final List<MetadataStore.Listener> listeners = new CopyOnWriteArrayList<>();
     private final TreeMap<Long, CompletableFuture<Void>> appliedWaiters = new TreeMap<>();
@@ -128,6 +142,9 @@ final class MetadataStateMachine extends BaseStateMachine {
         super.initialize(server, groupId, raftStorage);
         storage.init(raftStorage);
         loadLatestSnapshot();
+        synchronized (this) {
+            forgottenThrough = getLastAppliedTermIndex() == null ? -1 : getLastAppliedTermIndex().getIndex();
+        }
     }
 
     @Override
@@ -135,6 +152,10 @@ final class MetadataStateMachine extends BaseStateMachine {
         // After a snapshot was installed from the leader: the image jumps to it.
         MetadataImage before = image;
         loadLatestSnapshot();
+        synchronized (this) {
+            recent.clear(); // an observer behind the snapshot gets the whole image
+            forgottenThrough = getLastAppliedTermIndex() == null ? -1 : getLastAppliedTermIndex().getIndex();
+        }
         MetadataImage after = image;
         log.info("Metadata image reloaded from a snapshot at record {} (was {})", after.recordCount(), before.recordCount());
         tell(before, after, after.toRecords());
@@ -223,10 +244,20 @@ final class MetadataStateMachine extends BaseStateMachine {
             outcome = REJECTED;
             detail = String.valueOf(e.getMessage());
         }
+        List<CompletableFuture<Void>> waiting;
         synchronized (this) {
             image = after;
             updateLastAppliedTermIndex(termIndex);
+            if (outcome == APPLIED && !records.isEmpty()) {
+                recent.addLast(new AppliedBatch(termIndex.getIndex(), records));
+                if (recent.size() > RECENT_BATCHES) {
+                    forgottenThrough = recent.removeFirst().index();
+                }
+            }
+            waiting = List.copyOf(nextApply);
+            nextApply.clear();
         }
+        waiting.forEach(f -> f.complete(null));
         if (outcome == APPLIED && !records.isEmpty()) {
             tell(before, after, records);
         }
@@ -245,6 +276,51 @@ final class MetadataStateMachine extends BaseStateMachine {
                 log.error("Metadata listener {} failed on a committed batch", listener, e);
             }
         }
+    }
+
+    /**
+     * What a broker that is not a voter needs to follow the metadata log from {@code afterIndex}: the batches applied
+     * since (each {@code [long index][int length][records]}, after {@code [byte FETCH_ENTRIES][long lastApplied][int count]}),
+     * or, when it is further behind than the batches kept, the whole image ({@code [byte FETCH_IMAGE][long lastApplied]
+     * [long recordCount][records]}). With nothing new it waits up to {@code maxWaitMs} for the next batch.
+     */
+    CompletableFuture<ByteBuffer> fetchSince(long afterIndex, long maxWaitMs) {
+        CompletableFuture<Void> next;
+        synchronized (this) {
+            long applied = getLastAppliedTermIndex() == null ? -1 : getLastAppliedTermIndex().getIndex();
+            if (applied > afterIndex || maxWaitMs <= 0) {
+                return CompletableFuture.completedFuture(answerFetch(afterIndex));
+            }
+            next = new CompletableFuture<>();
+            nextApply.add(next);
+        }
+        return next.completeOnTimeout(null, maxWaitMs, java.util.concurrent.TimeUnit.MILLISECONDS)
+            .thenApply(ignored -> answerFetch(afterIndex));
+    }
+
+    private synchronized ByteBuffer answerFetch(long afterIndex) {
+        long applied = getLastAppliedTermIndex() == null ? -1 : getLastAppliedTermIndex().getIndex();
+        if (afterIndex < forgottenThrough) {
+            ByteBuffer records = MetadataRecordCodec.encodeRecords(image.toRecords());
+            return ByteBuffer.allocate(1 + 16 + records.remaining()).put(FETCH_IMAGE).putLong(applied)
+                .putLong(image.recordCount()).put(records).flip();
+        }
+        List<ByteBuffer> bodies = new java.util.ArrayList<>();
+        List<Long> indexes = new java.util.ArrayList<>();
+        int size = 1 + 8 + 4;
+        for (AppliedBatch batch : recent) {
+            if (batch.index() > afterIndex) {
+                ByteBuffer body = MetadataRecordCodec.encodeRecords(batch.records());
+                bodies.add(body);
+                indexes.add(batch.index());
+                size += 12 + body.remaining();
+            }
+        }
+        ByteBuffer answer = ByteBuffer.allocate(size).put(FETCH_ENTRIES).putLong(applied).putInt(bodies.size());
+        for (int i = 0; i < bodies.size(); i++) {
+            answer.putLong(indexes.get(i)).putInt(bodies.get(i).remaining()).put(bodies.get(i));
+        }
+        return answer.flip();
     }
 
     @Override

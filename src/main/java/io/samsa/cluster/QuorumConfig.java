@@ -61,14 +61,16 @@ public record QuorumConfig(int nodeId, Set<String> roles, Map<Integer, InetSocke
             return Optional.empty();
         }
         int nodeId = config.nodeId();
-        if (!roles.equals(Set.of("broker", "controller"))) {
-            // Kafka also runs separate controller and broker nodes; here every node of a cluster is both for now.
-            throw new ConfigException(PROCESS_ROLES, String.join(",", roles),
-                "only combined nodes (process.roles=broker,controller) are supported in a cluster so far");
-        }
-        if (!voters.containsKey(nodeId)) {
-            throw new ConfigException(CONTROLLER_QUORUM_VOTERS, String.join(",", config.getList(CONTROLLER_QUORUM_VOTERS)),
+        boolean controller = roles.contains("controller");
+        boolean broker = roles.contains("broker");
+        String votersText = String.join(",", config.getList(CONTROLLER_QUORUM_VOTERS));
+        if (controller && !voters.containsKey(nodeId)) {
+            throw new ConfigException(CONTROLLER_QUORUM_VOTERS, votersText,
                 "node.id " + nodeId + " has the controller role, so it must be one of the voters");
+        }
+        if (!controller && voters.containsKey(nodeId)) {
+            throw new ConfigException(CONTROLLER_QUORUM_VOTERS, votersText,
+                "node.id " + nodeId + " is a voter, so process.roles must include 'controller'");
         }
         List<String> controllerNames = config.getList(CONTROLLER_LISTENER_NAMES);
         if (controllerNames == null || controllerNames.isEmpty()) {
@@ -86,37 +88,54 @@ public record QuorumConfig(int nodeId, Set<String> roles, Map<Integer, InetSocke
                 brokerListeners.add(e);
             }
         }
-        if (controllerListener == null) {
-            throw new ConfigException(ServerConfig.LISTENERS, String.join(",", config.getList(ServerConfig.LISTENERS)),
-                "the controller listener " + controllerName + " (controller.listener.names) must be one of the listeners");
-        }
-        if (controllerListener.port() == 0) {
-            throw new ConfigException(ServerConfig.LISTENERS, controllerListener.toString(),
-                "the controller listener needs a fixed port: the other voters reach it through controller.quorum.voters");
-        }
-        if (controllerListener.port() != voters.get(nodeId).getPort()) {
-            throw new ConfigException(CONTROLLER_QUORUM_VOTERS, String.join(",", config.getList(CONTROLLER_QUORUM_VOTERS)),
-                "node " + nodeId + "'s voter port " + voters.get(nodeId).getPort() + " differs from its controller listener "
-                    + controllerListener);
-        }
-        if (brokerListeners.isEmpty()) {
-            throw new ConfigException(ServerConfig.LISTENERS, String.join(",", config.getList(ServerConfig.LISTENERS)),
-                "a broker needs a listener besides the controller's");
-        }
-        String interBroker = config.getString(INTER_BROKER_LISTENER_NAME);
-        if (interBroker == null) {
-            interBroker = brokerListeners.get(0).listenerName();
-        } else {
-            String wanted = interBroker.trim().toUpperCase();
-            if (brokerListeners.stream().noneMatch(e -> e.listenerName().equals(wanted))) {
-                throw new ConfigException(INTER_BROKER_LISTENER_NAME, interBroker,
-                    "must name one of the broker's listeners (not the controller's)");
+        if (controller) {
+            if (controllerListener == null) {
+                throw new ConfigException(ServerConfig.LISTENERS, String.join(",", config.getList(ServerConfig.LISTENERS)),
+                    "the controller listener " + controllerName + " (controller.listener.names) must be one of the listeners");
             }
-            interBroker = wanted;
+            if (controllerListener.port() == 0) {
+                throw new ConfigException(ServerConfig.LISTENERS, controllerListener.toString(),
+                    "the controller listener needs a fixed port: the other voters reach it through controller.quorum.voters");
+            }
+            if (controllerListener.port() != voters.get(nodeId).getPort()) {
+                throw new ConfigException(CONTROLLER_QUORUM_VOTERS, votersText, "node " + nodeId + "'s voter port "
+                    + voters.get(nodeId).getPort() + " differs from its controller listener " + controllerListener);
+            }
+        } else if (controllerListener != null) {
+            throw new ConfigException(ServerConfig.LISTENERS, String.join(",", config.getList(ServerConfig.LISTENERS)),
+                "a broker without the controller role has no controller listener");
+        }
+        String interBroker = null;
+        if (broker) {
+            if (brokerListeners.isEmpty()) {
+                throw new ConfigException(ServerConfig.LISTENERS, String.join(",", config.getList(ServerConfig.LISTENERS)),
+                    "a broker needs a listener besides the controller's");
+            }
+            interBroker = config.getString(INTER_BROKER_LISTENER_NAME);
+            if (interBroker == null) {
+                interBroker = brokerListeners.get(0).listenerName();
+            } else {
+                String wanted = interBroker.trim().toUpperCase();
+                if (brokerListeners.stream().noneMatch(e -> e.listenerName().equals(wanted))) {
+                    throw new ConfigException(INTER_BROKER_LISTENER_NAME, interBroker,
+                        "must name one of the broker's listeners (not the controller's)");
+                }
+                interBroker = wanted;
+            }
         }
         String rack = config.getString(BROKER_RACK);
         return Optional.of(new QuorumConfig(nodeId, Set.copyOf(roles), voters, controllerListener, interBroker,
             rack == null || rack.isBlank() ? null : rack.trim()));
+    }
+
+    /** Whether this node is a voter of the metadata quorum (and may become the active controller). */
+    public boolean isController() {
+        return roles.contains("controller");
+    }
+
+    /** Whether this node serves clients and hosts partitions. */
+    public boolean isBroker() {
+        return roles.contains("broker");
     }
 
     /** The voters as configured: {@code 1@host:port,2@host:port}. */

@@ -48,7 +48,7 @@ import java.util.concurrent.TimeUnit;
  * ({@link MetadataStateMachine}); the commit completes once this node has applied it, so a caller reads its own write
  * here. A batch carries the record count its decision was based on and is applied only if no other change came first.
  */
-public final class QuorumMetadataStore implements MetadataStore {
+public final class QuorumMetadataStore implements ClusterMetadataStore {
     private static final Logger log = LoggerFactory.getLogger(QuorumMetadataStore.class);
     /** One Raft group, the same on every node of every Samsa cluster; a node's data holds only its own cluster's. */
     static final RaftGroupId GROUP_ID = RaftGroupId.valueOf(UUID.nameUUIDFromBytes("samsa-cluster-metadata".getBytes(StandardCharsets.UTF_8)));
@@ -110,7 +110,25 @@ public final class QuorumMetadataStore implements MetadataStore {
             .setOption(RaftStorage.StartupOption.RECOVER)
             .build();
         server.start();
-        RaftClient client = RaftClient.newBuilder()
+        RaftClient client = newClient(group, properties, requestTimeoutMs);
+        log.info("Node {} joined the metadata quorum of voters {} on {}", quorum.nodeId(), quorum.votersText(), quorum.controllerListener());
+        return new QuorumMetadataStore(quorum, stateMachine, server, client);
+    }
+
+    /** The voters as a Raft group. */
+    static RaftGroup group(QuorumConfig quorum) {
+        List<RaftPeer> peers = new ArrayList<>();
+        for (Map.Entry<Integer, InetSocketAddress> voter : quorum.voters().entrySet()) {
+            InetSocketAddress a = voter.getValue();
+            peers.add(RaftPeer.newBuilder().setId(peerId(voter.getKey()))
+                .setAddress(a.getHostString() + ":" + a.getPort()).build());
+        }
+        return RaftGroup.valueOf(GROUP_ID, peers);
+    }
+
+    /** A client of the quorum: finds the leader and retries across elections for about {@code requestTimeoutMs}. */
+    static RaftClient newClient(RaftGroup group, RaftProperties properties, int requestTimeoutMs) {
+        return RaftClient.newBuilder()
             .setProperties(properties)
             .setParameters(new Parameters())
             .setRaftGroup(group)
@@ -120,8 +138,15 @@ public final class QuorumMetadataStore implements MetadataStore {
             .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(Math.max(1, requestTimeoutMs / 200),
                 TimeDuration.valueOf(200, TimeUnit.MILLISECONDS)))
             .build();
-        log.info("Node {} joined the metadata quorum of voters {} on {}", quorum.nodeId(), quorum.votersText(), quorum.controllerListener());
-        return new QuorumMetadataStore(quorum, stateMachine, server, client);
+    }
+
+    /** Client-side properties for a node that only talks to the quorum. */
+    static RaftProperties clientProperties(int requestTimeoutMs) {
+        RaftProperties p = new RaftProperties();
+        RaftConfigKeys.Rpc.setType(p, SupportedRpcType.NETTY);
+        org.apache.ratis.client.RaftClientConfigKeys.Rpc.setRequestTimeout(p,
+            TimeDuration.valueOf(Math.max(3000, requestTimeoutMs), TimeUnit.MILLISECONDS));
+        return p;
     }
 
     static RaftPeerId peerId(int nodeId) {
@@ -167,17 +192,28 @@ public final class QuorumMetadataStore implements MetadataStore {
 
     @Override
     public CompletableFuture<MetadataImage> commit(List<MetadataRecord> records, long decidedAt) {
+        return send(client, records, decidedAt).thenCompose(reply -> outcome(reply, decidedAt));
+    }
+
+    /** Sends a batch to the quorum's leader; the reply comes once the leader has applied it. */
+    static CompletableFuture<RaftClientReply> send(RaftClient client, List<MetadataRecord> records, long decidedAt) {
         ByteBuffer body = MetadataRecordCodec.encodeRecords(records);
         ByteBuffer entry = ByteBuffer.allocate(Long.BYTES + body.remaining()).putLong(decidedAt).put(body).flip();
         return client.async().send(Message.valueOf(ByteString.copyFrom(entry)))
             .exceptionally(e -> {
                 throw new java.util.concurrent.CompletionException(new NotControllerException(
                     "The metadata quorum did not commit the change: " + e.getMessage()));
-            })
-            .thenCompose(reply -> outcome(reply, decidedAt));
+            });
     }
 
     private CompletableFuture<MetadataImage> outcome(RaftClientReply reply, long decidedAt) {
+        return outcome(reply, decidedAt, stateMachine::whenApplied, stateMachine::image);
+    }
+
+    /** What a commit's reply means, once this node has applied the entry (through {@code whenApplied}). */
+    static CompletableFuture<MetadataImage> outcome(RaftClientReply reply, long decidedAt,
+                                                    java.util.function.LongFunction<CompletableFuture<Void>> whenApplied,
+                                                    java.util.function.Supplier<MetadataImage> image) {
         if (!reply.isSuccess()) {
             Exception e = reply.getException();
             return CompletableFuture.failedFuture(new NotControllerException(
@@ -188,8 +224,8 @@ public final class QuorumMetadataStore implements MetadataStore {
         long recordCount = result.getLong();
         String detail = StandardCharsets.UTF_8.decode(result).toString();
         // The leader answered once it applied the entry; this node answers once it has applied it too.
-        return stateMachine.whenApplied(reply.getLogIndex()).thenApply(ignored -> switch (outcome) {
-            case MetadataStateMachine.APPLIED -> stateMachine.image();
+        return whenApplied.apply(reply.getLogIndex()).thenApply(ignored -> switch (outcome) {
+            case MetadataStateMachine.APPLIED -> image.get();
             case MetadataStateMachine.STALE -> throw new StaleMetadataException(decidedAt, recordCount);
             default -> throw new IllegalStateException("The metadata change was refused: " + detail);
         });
@@ -199,7 +235,12 @@ public final class QuorumMetadataStore implements MetadataStore {
      * Sends a request to the active controller (Ratis routes a read-only query to the leader, retrying across
      * elections) and completes with its answer. Heartbeats travel this way.
      */
+    @Override
     public CompletableFuture<ByteBuffer> askController(ByteBuffer request) {
+        return askController(client, request);
+    }
+
+    static CompletableFuture<ByteBuffer> askController(RaftClient client, ByteBuffer request) {
         return client.async().sendReadOnly(Message.valueOf(ByteString.copyFrom(request))).thenApply(reply -> {
             if (!reply.isSuccess()) {
                 Exception e = reply.getException();
@@ -212,7 +253,17 @@ public final class QuorumMetadataStore implements MetadataStore {
 
     /** Answers {@link #askController} requests while this node is the leader. */
     public void setControllerRequestHandler(java.util.function.Function<ByteBuffer, CompletableFuture<ByteBuffer>> handler) {
-        stateMachine.setQueryHandler(handler);
+        stateMachine.setQueryHandler(request -> {
+            if (request.remaining() == 1 + Long.BYTES + Integer.BYTES
+                && request.get(request.position()) == ControllerRequests.FETCH_METADATA) {
+                ByteBuffer fetch = request.duplicate();
+                fetch.get();
+                long afterIndex = fetch.getLong();
+                int maxWaitMs = Math.min(Math.max(0, fetch.getInt()), 1000);
+                return stateMachine.fetchSince(afterIndex, maxWaitMs);
+            }
+            return handler.apply(request);
+        });
     }
 
     @Override

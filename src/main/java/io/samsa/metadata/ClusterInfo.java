@@ -47,7 +47,11 @@ public interface ClusterInfo {
         };
     }
 
-    /** The unfenced brokers registered in the latest image, and the quorum's leader as controller. */
+    /**
+     * The unfenced brokers registered in the latest image, and the quorum's leader as controller when it is one of
+     * them; otherwise (separate controller nodes, which clients cannot reach) a serving broker, as Kafka's KRaft
+     * brokers name a live broker that forwards to the controller.
+     */
     static ClusterInfo fromImage(String clusterId, Supplier<MetadataImage> image, IntSupplier controllerId) {
         return new ClusterInfo() {
             @Override
@@ -57,7 +61,14 @@ public interface ClusterInfo {
 
             @Override
             public int controllerId() {
-                return controllerId.getAsInt();
+                int active = controllerId.getAsInt();
+                List<Broker> serving = brokers();
+                for (Broker b : serving) {
+                    if (b.nodeId() == active) {
+                        return active;
+                    }
+                }
+                return serving.isEmpty() ? -1 : serving.get(0).nodeId();
             }
 
             @Override

@@ -2,6 +2,8 @@ package io.samsa.server;
 
 import io.samsa.cluster.BrokerHeartbeats;
 import io.samsa.cluster.BrokerLiveness;
+import io.samsa.cluster.ClusterMetadataStore;
+import io.samsa.cluster.ObserverMetadataStore;
 import io.samsa.cluster.QuorumConfig;
 import io.samsa.cluster.QuorumMetadataStore;
 import io.samsa.cluster.ReplicaFetchers;
@@ -125,42 +127,52 @@ public final class Broker implements AutoCloseable {
             }
         }
         scheduler = new BrokerScheduler();
-        QuorumMetadataStore store = QuorumMetadataStore.start(quorum, logDirs.get(0), QUORUM_COMMIT_TIMEOUT_MS);
+        ClusterMetadataStore store = quorum.isController()
+            ? QuorumMetadataStore.start(quorum, logDirs.get(0), QUORUM_COMMIT_TIMEOUT_MS)
+            : ObserverMetadataStore.start(quorum, QUORUM_COMMIT_TIMEOUT_MS);
         metadataLog = store;
-        partitions = new PartitionManager(nodeId, logDirs, config, scheduler, Time.SYSTEM);
-        controller = new Controller(store, config, () -> unfencedBrokers(store), partitions::whenApplied);
-        fetchers = new ReplicaFetchers(nodeId, () -> brokerEpoch, id -> {
-            MetadataImage.BrokerRegistration broker = store.image().broker(id);
-            return broker == null ? null : broker.endpoint(quorum.interBrokerListener());
-        });
-        partitions.replicateWith((partition, epoch, current, proposed) -> controller.alterPartitionIsr(partition.topicId(),
-            partition.topicPartition().partition(), nodeId, epoch, current, proposed).thenApply(error -> {
-                if (error != org.apache.kafka.common.protocol.Errors.NONE) {
-                    throw new java.util.concurrent.CompletionException(error.exception());
-                }
-                return error;
-            }), fetchers);
+        if (quorum.isBroker()) {
+            partitions = new PartitionManager(nodeId, logDirs, config, scheduler, Time.SYSTEM);
+            controller = new Controller(store, config, () -> unfencedBrokers(store), partitions::whenApplied);
+            fetchers = new ReplicaFetchers(nodeId, () -> brokerEpoch, id -> {
+                MetadataImage.BrokerRegistration broker = store.image().broker(id);
+                return broker == null ? null : broker.endpoint(quorum.interBrokerListener());
+            });
+            partitions.replicateWith((partition, epoch, current, proposed) -> controller.alterPartitionIsr(partition.topicId(),
+                partition.topicPartition().partition(), nodeId, epoch, current, proposed).thenApply(error -> {
+                    if (error != org.apache.kafka.common.protocol.Errors.NONE) {
+                        throw new java.util.concurrent.CompletionException(error.exception());
+                    }
+                    return error;
+                }), fetchers);
+        } else {
+            // A controller only: it hosts no partitions, so nothing has to be applied locally before it answers.
+            controller = new Controller(store, config, () -> unfencedBrokers(store),
+                image -> java.util.concurrent.CompletableFuture.completedFuture(null));
+        }
         String proposedId = config.getString(ServerConfig.CLUSTER_ID) != null ? config.getString(ServerConfig.CLUSTER_ID)
             : knownClusterId != null ? knownClusterId : org.apache.kafka.common.Uuid.randomUuid().toString();
-        liveness = new BrokerLiveness(controller, store::image, config.getInt(BROKER_SESSION_TIMEOUT_MS), System::nanoTime);
-        store.setControllerRequestHandler(liveness::handle);
-        store.setLeadershipListener(new QuorumMetadataStore.Leadership() {
-            @Override
-            public void onLeaderReady() {
-                // The first active controller chooses the cluster's id: the one configured or kept in its
-                // meta.properties, else a new one.
-                controller.formCluster(proposedId);
-                liveness.activate();
-            }
-
-            @Override
-            public void onLeaderChanged(int leaderId) {
-                log.info("The active controller is now node {}", leaderId);
-                if (leaderId != nodeId) {
-                    liveness.deactivate();
+        if (store instanceof QuorumMetadataStore voter) {
+            liveness = new BrokerLiveness(controller, store::image, config.getInt(BROKER_SESSION_TIMEOUT_MS), System::nanoTime);
+            voter.setControllerRequestHandler(liveness::handle);
+            voter.setLeadershipListener(new QuorumMetadataStore.Leadership() {
+                @Override
+                public void onLeaderReady() {
+                    // The first active controller chooses the cluster's id: the one configured or kept in its
+                    // meta.properties, else a new one.
+                    controller.formCluster(proposedId);
+                    liveness.activate();
                 }
-            }
-        });
+
+                @Override
+                public void onLeaderChanged(int leaderId) {
+                    log.info("The active controller is now node {}", leaderId);
+                    if (leaderId != nodeId) {
+                        liveness.deactivate();
+                    }
+                }
+            });
+        }
         clusterId = awaitClusterId(store, quorum);
         if (knownClusterId != null && !knownClusterId.equals(clusterId)) {
             throw new IllegalStateException("meta.properties in " + knownIn + " belongs to cluster " + knownClusterId
@@ -172,6 +184,10 @@ public final class Broker implements AutoCloseable {
         }
         // Everything committed before this node joined is applied before its logs are opened from the image.
         store.commit(List.of()).join();
+        if (!quorum.isBroker()) {
+            controllerListenerNames = Set.of(quorum.controllerListener().listenerName());
+            return;
+        }
         partitions.load(store.image());
         MetadataImage loaded = store.image();
         store.addListener(partitions);
@@ -179,13 +195,11 @@ public final class Broker implements AutoCloseable {
         partitions.onCommit(loaded, store.image(), store.image().toRecords());
 
         ClusterInfo cluster = ClusterInfo.fromImage(clusterId, partitions::appliedImage, store::activeControllerId);
-        List<Endpoint> brokerListeners = config.listeners().stream()
-            .filter(e -> !e.listenerName().equals(quorum.controllerListener().listenerName()))
-            .filter(e -> config.getList(QuorumConfig.CONTROLLER_LISTENER_NAMES).stream()
-                .noneMatch(n -> n.trim().equalsIgnoreCase(e.listenerName())))
-            .toList();
         controllerListenerNames = Set.copyOf(config.getList(QuorumConfig.CONTROLLER_LISTENER_NAMES).stream()
             .map(n -> n.trim().toUpperCase()).toList());
+        List<Endpoint> brokerListeners = config.listeners().stream()
+            .filter(e -> !controllerListenerNames.contains(e.listenerName()))
+            .toList();
         startServing(nodeId, cluster, brokerListeners);
         scheduler.schedulePeriodically("isr-shrink", () -> partitions.shrinkLaggingIsrs(config.getLong("replica.lag.time.max.ms")),
             Math.max(100, config.getLong("replica.lag.time.max.ms") / 2));
@@ -203,7 +217,7 @@ public final class Broker implements AutoCloseable {
         log.info("Node {} registered as a broker of cluster {} with epoch {}", quorum.nodeId(), clusterId, brokerEpoch);
     }
 
-    private static Set<Integer> unfencedBrokers(QuorumMetadataStore store) {
+    private static Set<Integer> unfencedBrokers(ClusterMetadataStore store) {
         Set<Integer> ids = new java.util.TreeSet<>();
         store.image().brokers().values().forEach(b -> {
             if (!b.fenced()) {
@@ -214,7 +228,7 @@ public final class Broker implements AutoCloseable {
     }
 
     /** Waits, logging now and then, until the quorum has formed and this node has learned the cluster's id. */
-    private String awaitClusterId(QuorumMetadataStore store, QuorumConfig quorum) throws InterruptedException, IOException {
+    private String awaitClusterId(ClusterMetadataStore store, QuorumConfig quorum) throws InterruptedException, IOException {
         long started = System.nanoTime();
         long nextLog = started + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
         long leaderSeenSince = -1;
@@ -226,8 +240,9 @@ public final class Broker implements AutoCloseable {
             if (store.activeControllerId() >= 0 && store.activeControllerId() != quorum.nodeId()) {
                 if (leaderSeenSince < 0) {
                     leaderSeenSince = System.nanoTime();
-                } else if (System.nanoTime() - leaderSeenSince > java.util.concurrent.TimeUnit.SECONDS.toNanos(5)) {
-                    store.askLeaderToStepDown();
+                } else if (System.nanoTime() - leaderSeenSince > java.util.concurrent.TimeUnit.SECONDS.toNanos(5)
+                    && store instanceof QuorumMetadataStore voter) {
+                    voter.askLeaderToStepDown();
                     leaderSeenSince = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
                 }
             } else {

@@ -146,10 +146,16 @@ public final class ServerCommand {
             broker.close();
             return 1;
         }
-        System.out.println("Samsa " + SamsaCommand.version() + " serving " + broker.boundEndpoints()
-            + " (advertised " + broker.advertisedEndpoints().values() + "), data in "
-            + config.logDirs().stream().map(p -> p.toAbsolutePath().normalize().toString()).toList()
-            + ", cluster id " + broker.clusterId());
+        String dataDirs = config.logDirs().stream().map(p -> p.toAbsolutePath().normalize().toString()).toList().toString();
+        if (broker.boundEndpoints().isEmpty()) {
+            // process.roles=controller: a voter of the metadata quorum that serves no clients.
+            System.out.println("Samsa " + SamsaCommand.version() + " serving as a controller of the metadata quorum, data in "
+                + dataDirs + ", cluster id " + broker.clusterId());
+        } else {
+            System.out.println("Samsa " + SamsaCommand.version() + " serving " + broker.boundEndpoints()
+                + " (advertised " + broker.advertisedEndpoints().values() + "), data in " + dataDirs
+                + ", cluster id " + broker.clusterId());
+        }
         System.out.flush();
         stopped.await();
         return 0;
