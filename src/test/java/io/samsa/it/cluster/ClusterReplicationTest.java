@@ -162,6 +162,17 @@ class ClusterReplicationTest {
                 Duration.ofSeconds(60));
             DeliveryChecker.check(acks.all(), List.of(), log).assertClean();
             assertThat(log).hasSize(acks.count());
+            // Every replica holds the same log in the end: what a dead leader had appended beyond the new leader's
+            // log was cut when it came back as a follower.
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+                Set<Long> sizes = new java.util.HashSet<>();
+                for (int n = 1; n <= 3; n++) {
+                    try (var files = Files.list(cluster.dataDir(n).resolve("failover-0"))) {
+                        sizes.add(files.filter(f -> f.toString().endsWith(".log")).mapToLong(f -> f.toFile().length()).sum());
+                    }
+                }
+                assertThat(sizes).as("the three replicas' log sizes").hasSize(1);
+            });
         }
     }
 
