@@ -238,6 +238,16 @@ public final class Controller implements AutoCloseable {
      */
     public CompletableFuture<Errors> alterPartitionIsr(Uuid topicId, int partition, int leaderId, int leaderEpoch,
                                                       List<Integer> currentIsr, List<Integer> newIsr) {
+        return alterPartitionIsr(topicId, partition, leaderId, leaderEpoch, currentIsr, newIsr, Map.of());
+    }
+
+    /**
+     * As above; a joining replica whose broker epoch is given (the one it fetched with, KIP-903) must still be
+     * registered with that epoch: a replica of an earlier incarnation of its broker is INELIGIBLE_REPLICA.
+     */
+    public CompletableFuture<Errors> alterPartitionIsr(Uuid topicId, int partition, int leaderId, int leaderEpoch,
+                                                      List<Integer> currentIsr, List<Integer> newIsr,
+                                                      Map<Integer, Long> joiningBrokerEpochs) {
         return change(image -> {
             TopicImage topic = image.topic(topicId);
             TopicImage.PartitionImage p = topic == null ? null : topic.partition(partition);
@@ -259,6 +269,12 @@ public final class Controller implements AutoCloseable {
             Set<Integer> unfenced = unfencedBrokers(image);
             for (int replica : newIsr) {
                 if (!p.isr().contains(replica) && !unfenced.contains(replica)) {
+                    return answer(Errors.INELIGIBLE_REPLICA);
+                }
+                Long fetchedWith = joiningBrokerEpochs.get(replica);
+                MetadataImage.BrokerRegistration broker = image.broker(replica);
+                if (!p.isr().contains(replica) && fetchedWith != null && fetchedWith >= 0
+                    && (broker == null || broker.brokerEpoch() != fetchedWith)) {
                     return answer(Errors.INELIGIBLE_REPLICA);
                 }
             }

@@ -43,7 +43,8 @@ public final class Partition {
          * Asks to change the ISR of a partition this broker leads in {@code leaderEpoch} from {@code currentIsr}
          * to {@code newIsr}; completes once committed (the metadata then carries it) or refused.
          */
-        CompletableFuture<?> propose(Partition partition, int leaderEpoch, List<Integer> currentIsr, List<Integer> newIsr);
+        CompletableFuture<?> propose(Partition partition, int leaderEpoch, List<Integer> currentIsr, List<Integer> newIsr,
+                                     Map<Integer, Long> joiningBrokerEpochs);
     }
 
     /** Tells the broker that the high watermark moved, so that waiting produces and fetches are looked at again. */
@@ -51,7 +52,7 @@ public final class Partition {
         void onHighWatermarkAdvanced(TopicPartition tp);
     }
 
-    private static final IsrChanges NO_ISR_CHANGES = (p, epoch, current, proposed) -> CompletableFuture.completedFuture(null);
+    private static final IsrChanges NO_ISR_CHANGES = (p, epoch, current, proposed, joining) -> CompletableFuture.completedFuture(null);
 
     private final TopicPartition topicPartition;
     private final Uuid topicId;
@@ -75,6 +76,8 @@ public final class Partition {
         volatile long lastCaughtUpMs;
         volatile long lastFetchMs;
         volatile long leaderEndOffsetAtLastFetch;
+        /** The broker epoch the follower fetched with (KIP-903): only that registration may join the ISR. */
+        volatile long brokerEpoch = -1;
 
         FollowerState(long nowMs) {
             this.lastCaughtUpMs = nowMs;
@@ -285,7 +288,7 @@ public final class Partition {
      * fetched at or past the leader's log end as of its previous fetch. May let the ISR grow and the high
      * watermark advance.
      */
-    public void onFollowerFetch(int replicaId, long fetchOffset, long nowMs) {
+    public void onFollowerFetch(int replicaId, long brokerEpoch, long fetchOffset, long nowMs) {
         if (!isLeader() || !replicas.contains(replicaId) || replicaId == localBrokerId) {
             return;
         }
@@ -299,11 +302,12 @@ public final class Partition {
         state.leaderEndOffsetAtLastFetch = leaderEnd;
         state.lastFetchMs = nowMs;
         state.logEndOffset = fetchOffset;
+        state.brokerEpoch = brokerEpoch;
         List<Integer> inSync = isr;
         if (!inSync.contains(replicaId) && fetchOffset >= highWatermark()) {
             List<Integer> grown = new ArrayList<>(inSync);
             grown.add(replicaId);
-            proposeIsr(inSync, grown, "follower " + replicaId + " caught up at " + fetchOffset);
+            proposeIsr(inSync, grown, Map.of(replicaId, brokerEpoch), "follower " + replicaId + " caught up at " + fetchOffset);
         }
         maybeAdvanceHighWatermark();
     }
@@ -325,16 +329,16 @@ public final class Partition {
             }
         }
         if (!lagging.isEmpty()) {
-            proposeIsr(inSync, kept, "followers " + lagging + " have not caught up for " + maxLagMs + " ms");
+            proposeIsr(inSync, kept, Map.of(), "followers " + lagging + " have not caught up for " + maxLagMs + " ms");
         }
     }
 
-    private void proposeIsr(List<Integer> current, List<Integer> proposed, String why) {
+    private void proposeIsr(List<Integer> current, List<Integer> proposed, Map<Integer, Long> joining, String why) {
         if (!isrChangeInFlight.compareAndSet(false, true)) {
             return;
         }
         LOG.info("{}: proposing ISR {} (was {}): {}", topicPartition, proposed, current, why);
-        isrChanges.propose(this, log.leaderEpoch(), List.copyOf(current), List.copyOf(proposed))
+        isrChanges.propose(this, log.leaderEpoch(), List.copyOf(current), List.copyOf(proposed), joining)
             .whenComplete((done, failure) -> {
                 isrChangeInFlight.set(false);
                 if (failure != null) {

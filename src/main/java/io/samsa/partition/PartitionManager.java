@@ -71,7 +71,7 @@ public final class PartitionManager implements MetadataStore.Listener, AutoClose
     /** acks=all produces waiting for their records to reach the whole ISR (the high watermark to pass them). */
     private final DelayedOperationPurgatory producePurgatory = new DelayedOperationPurgatory();
     private final Map<TopicPartition, Long> checkpointedHighWatermarks = new ConcurrentHashMap<>();
-    private volatile Partition.IsrChanges isrChanges = (partition, epoch, current, proposed) ->
+    private volatile Partition.IsrChanges isrChanges = (partition, epoch, current, proposed, joining) ->
         CompletableFuture.failedFuture(new IllegalStateException("no controller to change the ISR"));
     private volatile ReplicaFollowers followers = ReplicaFollowers.NONE;
     private final LogDirFailures logDirFailures = new LogDirFailures();

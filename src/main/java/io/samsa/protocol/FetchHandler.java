@@ -102,7 +102,8 @@ public final class FetchHandler {
         boolean readCommitted = request.isolationLevel() == 1;
         // A follower replicating: it names itself (ReplicaState since v15, replica_id before), reads up to the log end.
         int replicaId = version >= 15 ? request.replicaState().replicaId() : request.replicaId();
-        ReadResult first = readAll(targets, maxBytes, byId, replicaId, true);
+        long replicaEpoch = version >= 15 ? request.replicaState().replicaEpoch() : -1;
+        ReadResult first = readAll(targets, maxBytes, byId, replicaId, replicaEpoch, true);
         if (request.maxWaitMs() <= 0 || request.minBytes() <= 0 || first.bytes >= request.minBytes()
             || first.hasError || targets.isEmpty()) {
             return CompletableFuture.completedFuture(buildResponse(first, session, readCommitted));
@@ -118,14 +119,14 @@ public final class FetchHandler {
         DelayedOperation delayed = new DelayedOperation() {
             @Override
             protected boolean isSatisfied() {
-                ReadResult now = readAll(targets, maxBytes, byId, replicaId, false);
+                ReadResult now = readAll(targets, maxBytes, byId, replicaId, replicaEpoch, false);
                 return now.bytes >= request.minBytes() || now.hasError;
             }
 
             @Override
             protected void onComplete() {
                 try {
-                    future.complete(buildResponse(readAll(targets, maxBytes, byId, replicaId, false), session, readCommitted));
+                    future.complete(buildResponse(readAll(targets, maxBytes, byId, replicaId, replicaEpoch, false), session, readCommitted));
                 } catch (RuntimeException e) {
                     future.completeExceptionally(e);
                 }
@@ -151,11 +152,12 @@ public final class FetchHandler {
         }
     }
 
-    private ReadResult readAll(List<Target> targets, int maxBytes, boolean byId, int replicaId, boolean arrival) {
+    private ReadResult readAll(List<Target> targets, int maxBytes, boolean byId, int replicaId, long replicaEpoch,
+                               boolean arrival) {
         ReadResult result = new ReadResult(targets);
         for (Target target : targets) {
             int remaining = maxBytes - result.bytes;
-            PartitionData data = read(target, Math.max(0, remaining), result.bytes == 0, byId, replicaId, arrival);
+            PartitionData data = read(target, Math.max(0, remaining), result.bytes == 0, byId, replicaId, replicaEpoch, arrival);
             if (data.errorCode() != Errors.NONE.code()) {
                 result.hasError = true;
             }
@@ -168,7 +170,7 @@ public final class FetchHandler {
     }
 
     private PartitionData read(Target target, int remainingBytes, boolean minOneMessage, boolean byId, int replicaId,
-                               boolean arrival) {
+                               long replicaEpoch, boolean arrival) {
         CachedPartition cached = target.cached();
         PartitionData data = new PartitionData()
             .setPartitionIndex(cached.key.partition())
@@ -205,7 +207,7 @@ public final class FetchHandler {
         }
         if (replicaId >= 0 && arrival) {
             // The offset a follower fetches at is its log end offset: the ISR and the high watermark follow it.
-            partition.onFollowerFetch(replicaId, cached.fetchOffset, System.currentTimeMillis());
+            partition.onFollowerFetch(replicaId, replicaEpoch, cached.fetchOffset, System.currentTimeMillis());
             data.setHighWatermark(partition.highWatermark());
         }
         try {

@@ -138,8 +138,8 @@ public final class Broker implements AutoCloseable {
                 MetadataImage.BrokerRegistration broker = store.image().broker(id);
                 return broker == null ? null : broker.endpoint(quorum.interBrokerListener());
             });
-            partitions.replicateWith((partition, epoch, current, proposed) -> controller.alterPartitionIsr(partition.topicId(),
-                partition.topicPartition().partition(), nodeId, epoch, current, proposed).thenApply(error -> {
+            partitions.replicateWith((partition, epoch, current, proposed, joining) -> controller.alterPartitionIsr(
+                partition.topicId(), partition.topicPartition().partition(), nodeId, epoch, current, proposed, joining).thenApply(error -> {
                     if (error != org.apache.kafka.common.protocol.Errors.NONE) {
                         throw new java.util.concurrent.CompletionException(error.exception());
                     }
