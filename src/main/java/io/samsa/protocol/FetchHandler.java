@@ -44,12 +44,14 @@ public final class FetchHandler {
     private final PartitionManager partitions;
     private final FetchSessionCache sessions;
     private final int brokerMaxBytes;
+    private final CurrentLeaders currentLeaders;
 
     FetchHandler(Controller controller, PartitionManager partitions, int sessionSlots, int brokerMaxBytes) {
         this.controller = controller;
         this.partitions = partitions;
         this.sessions = new FetchSessionCache(sessionSlots);
         this.brokerMaxBytes = brokerMaxBytes;
+        this.currentLeaders = new CurrentLeaders(partitions::appliedImage);
     }
 
     public void registerWith(RequestDispatcher dispatcher) {
@@ -105,7 +107,7 @@ public final class FetchHandler {
         ReadResult first = readAll(targets, maxBytes, byId, replicaId, true);
         if (request.maxWaitMs() <= 0 || request.minBytes() <= 0 || first.bytes >= request.minBytes()
             || first.hasError || targets.isEmpty()) {
-            return CompletableFuture.completedFuture(buildResponse(first, session, readCommitted));
+            return CompletableFuture.completedFuture(buildResponse(first, session, readCommitted, context));
         }
 
         CompletableFuture<ApiMessage> future = new CompletableFuture<>();
@@ -125,7 +127,8 @@ public final class FetchHandler {
             @Override
             protected void onComplete() {
                 try {
-                    future.complete(buildResponse(readAll(targets, maxBytes, byId, replicaId, false), session, readCommitted));
+                    future.complete(buildResponse(readAll(targets, maxBytes, byId, replicaId, false), session, readCommitted,
+                        context));
                 } catch (RuntimeException e) {
                     future.completeExceptionally(e);
                 }
@@ -227,7 +230,8 @@ public final class FetchHandler {
         return data;
     }
 
-    private FetchResponseData buildResponse(ReadResult read, FetchSessionCache.Context session, boolean readCommitted) {
+    private FetchResponseData buildResponse(ReadResult read, FetchSessionCache.Context session, boolean readCommitted,
+                                            RequestContext context) {
         FetchResponseData response = new FetchResponseData().setSessionId(session.responseSessionId());
         FetchableTopicResponse current = null;
         Object lock = session.session() == null ? new Object() : session.session();
@@ -257,6 +261,9 @@ public final class FetchHandler {
                 }
                 current.partitions().add(data);
             }
+        }
+        if (context.apiVersion() >= 16) {
+            currentLeaders.addTo(response, context.listenerName()); // KIP-951
         }
         return response;
     }

@@ -45,10 +45,12 @@ public final class ProduceHandler {
 
     private final Controller controller;
     private final PartitionManager partitions;
+    private final CurrentLeaders currentLeaders;
 
     ProduceHandler(Controller controller, PartitionManager partitions) {
         this.controller = controller;
         this.partitions = partitions;
+        this.currentLeaders = new CurrentLeaders(partitions::appliedImage);
     }
 
     public void registerWith(RequestDispatcher dispatcher) {
@@ -96,10 +98,16 @@ public final class ProduceHandler {
         if (acks == 0) {
             return answerWithoutResponse(context, response);
         }
-        if (!pendingFlushes.isEmpty()) {
-            return CompletableFuture.allOf(pendingFlushes.toArray(CompletableFuture[]::new)).thenApply(done -> response);
+        CompletableFuture<ApiMessage> answer = pendingFlushes.isEmpty() ? CompletableFuture.completedFuture(response)
+            : CompletableFuture.allOf(pendingFlushes.toArray(CompletableFuture[]::new)).thenApply(done -> response);
+        if (context.apiVersion() >= 10) {
+            // KIP-951: partitions answered NOT_LEADER_OR_FOLLOWER (possibly only after waiting) name their leader.
+            return answer.thenApply(done -> {
+                currentLeaders.addTo(response, context.listenerName());
+                return response;
+            });
         }
-        return CompletableFuture.completedFuture(response);
+        return answer;
     }
 
     /**
