@@ -221,6 +221,15 @@ class ClusterToolsTest {
             assertThat(run.out()).contains("127.0.0.1:" + cluster.clientPort(node) + " (id: " + node + " rack: null");
         }
         assertThat(run.out().split("DescribeQuorum\\(55\\): 0 to 2 \\[usable: 2]", -1)).hasSize(4);
+
+        // Samsa's tool prints the same block per broker (Kafka's in the order of a hash map, Samsa's by node id).
+        InProcessTool.Result ours = InProcessTool.samsa(io.samsa.tools.BrokerApiVersionsCommand::run,
+            "--bootstrap-server", cluster.bootstrapServer(2));
+        assertThat(ours.exitCode()).as(ours.err()).isZero();
+        List<String> ourBlocks = List.of(ours.out().split("(?m)^(?=127\\.0\\.0\\.1:)"));
+        assertThat(ourBlocks).hasSize(3).containsExactlyInAnyOrderElementsOf(
+            List.of(run.out().split("(?m)^(?=127\\.0\\.0\\.1:)")));
+        assertThat(ourBlocks.get(0)).startsWith("127.0.0.1:" + cluster.clientPort(1) + " (id: 1 rack: null");
     }
 
     @Test
