@@ -68,6 +68,10 @@ public final class QuorumMetadataStore implements MetadataStore {
     private final RaftServer server;
     private final RaftClient client;
 
+    /**
+     * Small jobs on Ratis's state away from the callers' threads: asking a leader to step down, sampling which
+     * followers are caught up, reading the leader state for DescribeQuorum.
+     */
     private final java.util.concurrent.ScheduledExecutorService watch = java.util.concurrent.Executors
         .newSingleThreadScheduledExecutor(new io.netty.util.concurrent.DefaultThreadFactory("samsa-quorum-watch", true));
 
@@ -252,10 +256,13 @@ public final class QuorumMetadataStore implements MetadataStore {
      * leads (an election), so that a client retries.
      */
     public CompletableFuture<QuorumStatus> describeQuorum() {
-        QuorumStatus local = localQuorumStatus();
-        if (local != null) {
-            return CompletableFuture.completedFuture(local);
-        }
+        // Ratis's leader state is read on the watch thread: reading the log's end takes the log's read lock, which
+        // a network thread (the caller) must not wait for.
+        return CompletableFuture.supplyAsync(this::localQuorumStatus, watch).thenCompose(local -> local != null
+            ? CompletableFuture.completedFuture(local) : askLeaderForQuorumStatus());
+    }
+
+    private CompletableFuture<QuorumStatus> askLeaderForQuorumStatus() {
         return askController(ControllerRequests.quorumStatus()).thenApply(answer -> {
             QuorumStatus status = ControllerRequests.readQuorumStatus(answer, voterEndpoints());
             if (status == null) {
