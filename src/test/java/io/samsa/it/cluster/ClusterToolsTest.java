@@ -2,6 +2,7 @@ package io.samsa.it.cluster;
 
 import io.samsa.testing.ClusterProcesses;
 import io.samsa.testing.InProcessTool;
+import io.samsa.testing.WireClient;
 import io.samsa.tools.MetadataQuorumCommand;
 import io.samsa.tools.TopicsCommand;
 import org.apache.kafka.clients.admin.Admin;
@@ -9,6 +10,12 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.DescribeClusterResult;
 import org.apache.kafka.clients.admin.QuorumInfo;
 import org.apache.kafka.common.Node;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.message.DescribeQuorumResponseData;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.requests.DescribeQuorumRequest;
+import org.apache.kafka.common.requests.DescribeQuorumResponse;
 import org.apache.kafka.tools.BrokerApiVersionsCommand;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -158,6 +165,25 @@ class ClusterToolsTest {
                         .containsExactly("CONTROLLER://127.0.0.1:" + cluster.controllerPort(voter));
                 }
             }
+        }
+    }
+
+    @Test
+    void describeQuorumAnswersEveryVersionForTheMetadataLogOnlyAndNamesTheVotersEndpointsFromV2() {
+        try (WireClient wire = WireClient.connect(cluster.bootstrapServer(1))) {
+            for (short version = 0; version <= 2; version++) {
+                DescribeQuorumResponse response = (DescribeQuorumResponse) wire.sendData(ApiKeys.DESCRIBE_QUORUM, version,
+                    DescribeQuorumRequest.singletonRequest(new TopicPartition("__cluster_metadata", 0)));
+                assertThat(response.data().errorCode()).isZero();
+                DescribeQuorumResponseData.PartitionData partition = response.data().topics().get(0).partitions().get(0);
+                assertThat(partition.errorCode()).isZero();
+                assertThat(partition.leaderId()).isBetween(1, 3);
+                assertThat(partition.currentVoters()).hasSize(3);
+                assertThat(response.data().nodes()).as("v%d", version).hasSize(version >= 2 ? 3 : 0);
+            }
+            DescribeQuorumResponse other = (DescribeQuorumResponse) wire.sendData(ApiKeys.DESCRIBE_QUORUM, (short) 2,
+                DescribeQuorumRequest.singletonRequest(new TopicPartition("some-topic", 0)));
+            assertThat(Errors.forCode(other.data().errorCode())).isEqualTo(Errors.UNKNOWN_TOPIC_OR_PARTITION);
         }
     }
 
