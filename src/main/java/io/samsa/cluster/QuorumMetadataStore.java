@@ -332,10 +332,15 @@ public final class QuorumMetadataStore implements MetadataStore {
                 return null;
             }
             // Both come from the leader's log appenders in the same order; a membership change in between (none
-            // happens with a fixed set of voters) would make them differ in length.
+            // happens with a fixed set of voters) would make them differ, and then nothing is paired up.
             List<ServerRpcProto> followers = role.getLeaderInfo().getFollowerInfoList();
+            if (followers.size() != matchIndices.length) {
+                log.debug("Ratis listed {} followers and {} match indices; not describing the quorum this time",
+                    followers.size(), matchIndices.length);
+                return null;
+            }
             Map<Integer, FollowerView> byNode = new java.util.HashMap<>();
-            for (int i = 0; i < followers.size() && i < matchIndices.length; i++) {
+            for (int i = 0; i < followers.size(); i++) {
                 int nodeId = Integer.parseInt(followers.get(i).getId().getId().toStringUtf8());
                 byNode.put(nodeId, new FollowerView(matchIndices[i], followers.get(i).getLastRpcElapsedTimeMs()));
             }
