@@ -35,7 +35,9 @@ import java.util.concurrent.CompletableFuture;
 /**
  * Fetch for consumers: reads whole batches from each partition's log up to the high watermark, within
  * the request's byte limits, and long-polls (min.bytes / max.wait) as a delayed operation woken by
- * appends. Record data goes to the socket as file regions, never through the heap.
+ * appends. Record data goes to the socket as file regions, never through the heap. A partition not led here, or
+ * fetched with an old leader epoch, is answered with its current leader and that leader's endpoint (KIP-951,
+ * {@link CurrentLeaders}).
  */
 public final class FetchHandler {
     private static final Logger log = LoggerFactory.getLogger(FetchHandler.class);

@@ -35,7 +35,8 @@ import java.util.function.Consumer;
  * the fsync runs on a flusher thread, so the network thread goes on meanwhile.
  * acks=all is refused with NOT_ENOUGH_REPLICAS when fewer replicas are in sync than the topic's
  * {@code min.insync.replicas} (see {@link Partition#appendAsLeader(MemoryRecords, short)}), and a batch refused
- * for some of its records names them in {@code record_errors} (KIP-467).
+ * for some of its records names them in {@code record_errors} (KIP-467). A partition not led here is answered
+ * NOT_LEADER_OR_FOLLOWER with its current leader and that leader's endpoint (KIP-951, {@link CurrentLeaders}).
  */
 public final class ProduceHandler {
     private static final Logger log = LoggerFactory.getLogger(ProduceHandler.class);
