@@ -239,6 +239,14 @@ class ClusterFailureToolsTest {
             assertThat(ours.lines()).isEqualTo(kafkas.lines());
         });
 
+        // The fenced broker is no longer listed by DescribeCluster; the controller is still the Raft leader.
+        try (Admin survivorOnly = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServer(survivor)))) {
+            List<Integer> alive = java.util.stream.IntStream.rangeClosed(1, 3).filter(id -> id != doomed).boxed().toList();
+            assertThat(survivorOnly.describeCluster().nodes().get(15, TimeUnit.SECONDS)).extracting(Node::id)
+                .containsExactlyInAnyOrderElementsOf(alive);
+            assertThat(survivorOnly.describeCluster().controller().get(15, TimeUnit.SECONDS).id()).isEqualTo(raftLeader);
+        }
+
         // Two voters of three still form the quorum: both tools describe it through a surviving broker.
         for (var tool : List.<java.util.function.Function<String[], InProcessTool.Result>>of(
             args -> InProcessTool.kafka(org.apache.kafka.tools.MetadataQuorumCommand::main, args),
