@@ -13,11 +13,11 @@ import java.net.Socket;
 import java.nio.ByteBuffer;
 
 /**
- * A blocking Kafka-protocol connection from this broker to another, one request at a time, for threads that exist
- * to wait on other brokers (replica fetchers), never for a network thread. Requests and responses are kafka-clients'
+ * A blocking Kafka-protocol connection to a broker, one request at a time, for threads that exist to wait on other
+ * brokers (replica fetchers, command-line tools), never for a network thread. Requests and responses are kafka-clients'
  * message classes; the frame is Kafka's size-prefixed one.
  */
-final class BrokerChannel implements AutoCloseable {
+public final class BrokerChannel implements AutoCloseable {
     /** A response larger than this is refused rather than allocated: it cannot be a sane answer to our requests. */
     private static final int MAX_RESPONSE_BYTES = 256 * 1024 * 1024;
 
@@ -27,7 +27,7 @@ final class BrokerChannel implements AutoCloseable {
     private final String clientId;
     private int correlationId;
 
-    BrokerChannel(String host, int port, String clientId, int connectTimeoutMs, int readTimeoutMs) throws IOException {
+    public BrokerChannel(String host, int port, String clientId, int connectTimeoutMs, int readTimeoutMs) throws IOException {
         Socket s = new Socket();
         try {
             s.setTcpNoDelay(true);
@@ -44,7 +44,7 @@ final class BrokerChannel implements AutoCloseable {
     }
 
     /** Sends the request and waits for its response (the socket's read timeout bounds the wait). */
-    AbstractResponse send(AbstractRequest request) throws IOException {
+    public AbstractResponse send(AbstractRequest request) throws IOException {
         RequestHeader header = new RequestHeader(request.apiKey(), request.version(), clientId, ++correlationId);
         ByteBuffer body = request.serializeWithHeader(header);
         byte[] frame = new byte[4 + body.remaining()];

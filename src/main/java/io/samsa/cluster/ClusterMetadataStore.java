@@ -10,4 +10,7 @@ public interface ClusterMetadataStore extends MetadataStore {
 
     /** Sends a request to the active controller and completes with its answer (see {@link ControllerRequests}). */
     CompletableFuture<ByteBuffer> askController(ByteBuffer request);
+
+    /** The quorum as its leader sees it (Kafka's DescribeQuorum). */
+    CompletableFuture<io.samsa.metadata.QuorumStatus> describeQuorum();
 }

@@ -164,6 +164,21 @@ public final class ObserverMetadataStore implements ClusterMetadataStore {
     }
 
     @Override
+    public CompletableFuture<io.samsa.metadata.QuorumStatus> describeQuorum() {
+        Map<Integer, io.samsa.config.Endpoint> endpoints = new java.util.LinkedHashMap<>();
+        quorum.voters().forEach((id, address) -> endpoints.put(id,
+            new io.samsa.config.Endpoint("CONTROLLER", "PLAINTEXT", address.getHostString(), address.getPort())));
+        return askController(ControllerRequests.quorumStatus()).thenApply(answer -> {
+            io.samsa.metadata.QuorumStatus status = ControllerRequests.readQuorumStatus(answer, endpoints);
+            if (status == null) {
+                throw new java.util.concurrent.CompletionException(new org.apache.kafka.common.errors.NotLeaderOrFollowerException(
+                    "The metadata quorum has no leader at the moment"));
+            }
+            return status;
+        });
+    }
+
+    @Override
     public void addListener(Listener listener) {
         listeners.add(listener);
     }

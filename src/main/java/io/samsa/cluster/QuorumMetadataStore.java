@@ -4,6 +4,8 @@ import io.samsa.metadata.MetadataImage;
 import io.samsa.metadata.MetadataRecord;
 import io.samsa.metadata.MetadataRecordCodec;
 import io.samsa.metadata.MetadataStore;
+import io.samsa.metadata.QuorumStatus;
+import io.samsa.config.Endpoint;
 import io.samsa.metadata.StaleMetadataException;
 import org.apache.kafka.common.errors.NotControllerException;
 import org.apache.ratis.RaftConfigKeys;
@@ -11,6 +13,8 @@ import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.conf.Parameters;
 import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.netty.NettyConfigKeys;
+import org.apache.ratis.proto.RaftProtos.RoleInfoProto;
+import org.apache.ratis.proto.RaftProtos.ServerRpcProto;
 import org.apache.ratis.protocol.ClientId;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftClientReply;
@@ -20,6 +24,7 @@ import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.retry.RetryPolicies;
 import org.apache.ratis.rpc.SupportedRpcType;
+import org.apache.ratis.server.DivisionInfo;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.RaftServerConfigKeys;
 import org.apache.ratis.server.storage.RaftStorage;
@@ -35,11 +40,15 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /**
  * The cluster's metadata log: a Raft group of the controller quorum's voters, run by Apache Ratis over its Netty
@@ -59,15 +68,31 @@ public final class QuorumMetadataStore implements ClusterMetadataStore {
     private final RaftServer server;
     private final RaftClient client;
 
+    /**
+     * Small jobs on Ratis's state away from the callers' threads: asking a leader to step down, sampling which
+     * followers are caught up, reading the leader state for DescribeQuorum.
+     */
     private final java.util.concurrent.ScheduledExecutorService watch = java.util.concurrent.Executors
         .newSingleThreadScheduledExecutor(new io.netty.util.concurrent.DefaultThreadFactory("samsa-quorum-watch", true));
+
+    /** Answers the controller requests other than the quorum status (heartbeats) while this node leads. */
+    private volatile Function<ByteBuffer, CompletableFuture<ByteBuffer>> controllerRequests =
+        request -> CompletableFuture.failedFuture(new IllegalStateException("Not ready for controller requests"));
+    /** While leading: when each follower was last seen holding the whole log (wall clock ms), for the term below. */
+    private final Map<Integer, Long> lastCaughtUpMs = new ConcurrentHashMap<>();
+    private volatile long caughtUpTerm = -1;
 
     private QuorumMetadataStore(QuorumConfig quorum, MetadataStateMachine stateMachine, RaftServer server, RaftClient client) {
         this.quorum = quorum;
         this.stateMachine = stateMachine;
         this.server = server;
         this.client = client;
+        stateMachine.setQueryHandler(this::answerControllerRequest);
+        watch.scheduleWithFixedDelay(this::noteCaughtUpFollowers, CAUGHT_UP_SAMPLE_MS, CAUGHT_UP_SAMPLE_MS, TimeUnit.MILLISECONDS);
     }
+
+    /** How often the leader looks at which followers hold the whole log (for DescribeQuorum's lastCaughtUpTimestamp). */
+    private static final long CAUGHT_UP_SAMPLE_MS = 250;
 
     /**
      * A voter whose disk was wiped comes back with an empty log, and Ratis's leader, which remembers how far that
@@ -251,18 +276,149 @@ public final class QuorumMetadataStore implements ClusterMetadataStore {
         });
     }
 
-    /** Answers {@link #askController} requests while this node is the leader. */
-    public void setControllerRequestHandler(java.util.function.Function<ByteBuffer, CompletableFuture<ByteBuffer>> handler) {
-        stateMachine.setQueryHandler(request -> {
-            if (request.remaining() == 1 + Long.BYTES + Integer.BYTES
-                && request.get(request.position()) == ControllerRequests.FETCH_METADATA) {
-                ByteBuffer fetch = request.duplicate();
-                fetch.get();
-                long afterIndex = fetch.getLong();
-                int maxWaitMs = Math.min(Math.max(0, fetch.getInt()), 1000);
-                return stateMachine.fetchSince(afterIndex, maxWaitMs);
+    /** Answers {@link #askController} requests while this node is the leader (the quorum status is answered here). */
+    public void setControllerRequestHandler(Function<ByteBuffer, CompletableFuture<ByteBuffer>> handler) {
+        this.controllerRequests = handler;
+    }
+
+    private CompletableFuture<ByteBuffer> answerControllerRequest(ByteBuffer request) {
+        if (request.remaining() == 1 + Long.BYTES + Integer.BYTES
+            && request.get(request.position()) == ControllerRequests.FETCH_METADATA) {
+            // A broker-only node following the metadata log (ObserverMetadataStore).
+            ByteBuffer fetch = request.duplicate();
+            fetch.get();
+            long afterIndex = fetch.getLong();
+            int maxWaitMs = Math.min(Math.max(0, fetch.getInt()), 1000);
+            return stateMachine.fetchSince(afterIndex, maxWaitMs);
+        }
+        if (ControllerRequests.isQuorumStatus(request)) {
+            QuorumStatus status = localQuorumStatus();
+            return CompletableFuture.completedFuture(status == null
+                ? ControllerRequests.heartbeatAnswer(ControllerRequests.NOT_ACTIVE)
+                : ControllerRequests.quorumStatusAnswer(status));
+        }
+        return controllerRequests.apply(request);
+    }
+
+    /**
+     * The quorum as the Raft leader sees it (Kafka's DescribeQuorum): answered here when this node leads, else asked
+     * of the leader. Fails with {@link org.apache.kafka.common.errors.NotLeaderOrFollowerException} while no node
+     * leads (an election), so that a client retries.
+     */
+    @Override
+    public CompletableFuture<QuorumStatus> describeQuorum() {
+        // Ratis's leader state is read on the watch thread: reading the log's end takes the log's read lock, which
+        // a network thread (the caller) must not wait for.
+        return CompletableFuture.supplyAsync(this::localQuorumStatus, watch).thenCompose(local -> local != null
+            ? CompletableFuture.completedFuture(local) : askLeaderForQuorumStatus());
+    }
+
+    private CompletableFuture<QuorumStatus> askLeaderForQuorumStatus() {
+        return askController(ControllerRequests.quorumStatus()).thenApply(answer -> {
+            QuorumStatus status = ControllerRequests.readQuorumStatus(answer, voterEndpoints());
+            if (status == null) {
+                throw new CompletionException(new org.apache.kafka.common.errors.NotLeaderOrFollowerException(
+                    "The metadata quorum has no leader at the moment"));
             }
-            return handler.apply(request);
+            return status;
+        });
+    }
+
+    /** Each voter's controller listener, from controller.quorum.voters. */
+    private Map<Integer, Endpoint> voterEndpoints() {
+        Map<Integer, Endpoint> endpoints = new LinkedHashMap<>();
+        Endpoint controller = quorum.controllerListener();
+        quorum.voters().forEach((id, address) -> endpoints.put(id, new Endpoint(controller.listenerName(),
+            controller.securityProtocol(), address.getHostString(), address.getPort())));
+        return endpoints;
+    }
+
+    /**
+     * The quorum's status from Ratis's leader state, or null when this node does not lead. A follower's log end is
+     * one past its match index; when it last answered comes from Ratis's last-RPC time; when it last held the whole
+     * log is sampled every {@value #CAUGHT_UP_SAMPLE_MS} ms ({@link #noteCaughtUpFollowers}).
+     */
+    QuorumStatus localQuorumStatus() {
+        LeaderView view = leaderView();
+        if (view == null) {
+            return null;
+        }
+        long now = System.currentTimeMillis();
+        noteCaughtUp(view, now);
+        List<QuorumStatus.Replica> voters = new ArrayList<>();
+        for (int voter : quorum.voters().keySet()) {
+            if (voter == quorum.nodeId()) {
+                voters.add(new QuorumStatus.Replica(voter, view.logEnd, now, now));
+                continue;
+            }
+            FollowerView follower = view.followers.get(voter);
+            if (follower == null || follower.matchIndex < 0) {
+                voters.add(new QuorumStatus.Replica(voter, -1, follower == null ? -1 : now - follower.sinceLastRpcMs,
+                    lastCaughtUpMs.getOrDefault(voter, -1L)));
+            } else {
+                voters.add(new QuorumStatus.Replica(voter, follower.matchIndex + 1, now - follower.sinceLastRpcMs,
+                    lastCaughtUpMs.getOrDefault(voter, -1L)));
+            }
+        }
+        return new QuorumStatus(quorum.nodeId(), view.term, view.committed + 1, voters, List.of(), voterEndpoints());
+    }
+
+    private record FollowerView(long matchIndex, long sinceLastRpcMs) {
+    }
+
+    private record LeaderView(long term, long logEnd, long committed, Map<Integer, FollowerView> followers) {
+    }
+
+    /** What Ratis's leader state says of the followers, or null when this node does not lead. */
+    private LeaderView leaderView() {
+        try {
+            RaftServer.Division division = server.getDivision(GROUP_ID);
+            DivisionInfo info = division.getInfo();
+            if (!info.isLeader()) {
+                return null;
+            }
+            RoleInfoProto role = info.getRoleInfoProto();
+            long[] matchIndices = info.getFollowerMatchIndices();
+            if (matchIndices == null || !role.hasLeaderInfo()) {
+                return null;
+            }
+            // Both come from the leader's log appenders in the same order; a membership change in between (none
+            // happens with a fixed set of voters) would make them differ, and then nothing is paired up.
+            List<ServerRpcProto> followers = role.getLeaderInfo().getFollowerInfoList();
+            if (followers.size() != matchIndices.length) {
+                log.debug("Ratis listed {} followers and {} match indices; not describing the quorum this time",
+                    followers.size(), matchIndices.length);
+                return null;
+            }
+            Map<Integer, FollowerView> byNode = new java.util.HashMap<>();
+            for (int i = 0; i < followers.size(); i++) {
+                int nodeId = Integer.parseInt(followers.get(i).getId().getId().toStringUtf8());
+                byNode.put(nodeId, new FollowerView(matchIndices[i], followers.get(i).getLastRpcElapsedTimeMs()));
+            }
+            return new LeaderView(info.getCurrentTerm(), division.getRaftLog().getNextIndex(),
+                division.getRaftLog().getLastCommittedIndex(), byNode);
+        } catch (IOException | RuntimeException e) {
+            log.debug("Cannot read the quorum's leader state: {}", e.toString());
+            return null;
+        }
+    }
+
+    private void noteCaughtUpFollowers() {
+        LeaderView view = leaderView();
+        if (view != null) {
+            noteCaughtUp(view, System.currentTimeMillis());
+        }
+    }
+
+    private void noteCaughtUp(LeaderView view, long now) {
+        if (view.term != caughtUpTerm) {
+            lastCaughtUpMs.clear();
+            caughtUpTerm = view.term;
+        }
+        view.followers.forEach((nodeId, follower) -> {
+            if (follower.matchIndex >= 0 && follower.matchIndex + 1 >= view.logEnd) {
+                lastCaughtUpMs.merge(nodeId, now - follower.sinceLastRpcMs, Math::max);
+            }
         });
     }
 

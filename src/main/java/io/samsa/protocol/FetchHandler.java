@@ -35,7 +35,9 @@ import java.util.concurrent.CompletableFuture;
 /**
  * Fetch for consumers: reads whole batches from each partition's log up to the high watermark, within
  * the request's byte limits, and long-polls (min.bytes / max.wait) as a delayed operation woken by
- * appends. Record data goes to the socket as file regions, never through the heap.
+ * appends. Record data goes to the socket as file regions, never through the heap. A partition not led here, or
+ * fetched with an old leader epoch, is answered with its current leader and that leader's endpoint (KIP-951,
+ * {@link CurrentLeaders}).
  */
 public final class FetchHandler {
     private static final Logger log = LoggerFactory.getLogger(FetchHandler.class);
@@ -44,12 +46,14 @@ public final class FetchHandler {
     private final PartitionManager partitions;
     private final FetchSessionCache sessions;
     private final int brokerMaxBytes;
+    private final CurrentLeaders currentLeaders;
 
     FetchHandler(Controller controller, PartitionManager partitions, int sessionSlots, int brokerMaxBytes) {
         this.controller = controller;
         this.partitions = partitions;
         this.sessions = new FetchSessionCache(sessionSlots);
         this.brokerMaxBytes = brokerMaxBytes;
+        this.currentLeaders = new CurrentLeaders(partitions::appliedImage);
     }
 
     public void registerWith(RequestDispatcher dispatcher) {
@@ -106,7 +110,7 @@ public final class FetchHandler {
         ReadResult first = readAll(targets, maxBytes, byId, replicaId, replicaEpoch, true);
         if (request.maxWaitMs() <= 0 || request.minBytes() <= 0 || first.bytes >= request.minBytes()
             || first.hasError || targets.isEmpty()) {
-            return CompletableFuture.completedFuture(buildResponse(first, session, readCommitted));
+            return CompletableFuture.completedFuture(buildResponse(first, session, readCommitted, context));
         }
 
         CompletableFuture<ApiMessage> future = new CompletableFuture<>();
@@ -126,7 +130,8 @@ public final class FetchHandler {
             @Override
             protected void onComplete() {
                 try {
-                    future.complete(buildResponse(readAll(targets, maxBytes, byId, replicaId, replicaEpoch, false), session, readCommitted));
+                    future.complete(buildResponse(readAll(targets, maxBytes, byId, replicaId, replicaEpoch, false), session,
+                        readCommitted, context));
                 } catch (RuntimeException e) {
                     future.completeExceptionally(e);
                 }
@@ -229,7 +234,8 @@ public final class FetchHandler {
         return data;
     }
 
-    private FetchResponseData buildResponse(ReadResult read, FetchSessionCache.Context session, boolean readCommitted) {
+    private FetchResponseData buildResponse(ReadResult read, FetchSessionCache.Context session, boolean readCommitted,
+                                            RequestContext context) {
         FetchResponseData response = new FetchResponseData().setSessionId(session.responseSessionId());
         FetchableTopicResponse current = null;
         Object lock = session.session() == null ? new Object() : session.session();
@@ -259,6 +265,9 @@ public final class FetchHandler {
                 }
                 current.partitions().add(data);
             }
+        }
+        if (context.apiVersion() >= 16) {
+            currentLeaders.addTo(response, context.listenerName()); // KIP-951
         }
         return response;
     }

@@ -35,7 +35,8 @@ import java.util.function.Consumer;
  * the fsync runs on a flusher thread, so the network thread goes on meanwhile.
  * acks=all is refused with NOT_ENOUGH_REPLICAS when fewer replicas are in sync than the topic's
  * {@code min.insync.replicas} (see {@link Partition#appendAsLeader(MemoryRecords, short)}), and a batch refused
- * for some of its records names them in {@code record_errors} (KIP-467).
+ * for some of its records names them in {@code record_errors} (KIP-467). A partition not led here is answered
+ * NOT_LEADER_OR_FOLLOWER with its current leader and that leader's endpoint (KIP-951, {@link CurrentLeaders}).
  */
 public final class ProduceHandler {
     private static final Logger log = LoggerFactory.getLogger(ProduceHandler.class);
@@ -45,10 +46,12 @@ public final class ProduceHandler {
 
     private final Controller controller;
     private final PartitionManager partitions;
+    private final CurrentLeaders currentLeaders;
 
     ProduceHandler(Controller controller, PartitionManager partitions) {
         this.controller = controller;
         this.partitions = partitions;
+        this.currentLeaders = new CurrentLeaders(partitions::appliedImage);
     }
 
     public void registerWith(RequestDispatcher dispatcher) {
@@ -96,10 +99,16 @@ public final class ProduceHandler {
         if (acks == 0) {
             return answerWithoutResponse(context, response);
         }
-        if (!pendingFlushes.isEmpty()) {
-            return CompletableFuture.allOf(pendingFlushes.toArray(CompletableFuture[]::new)).thenApply(done -> response);
+        CompletableFuture<ApiMessage> answer = pendingFlushes.isEmpty() ? CompletableFuture.completedFuture(response)
+            : CompletableFuture.allOf(pendingFlushes.toArray(CompletableFuture[]::new)).thenApply(done -> response);
+        if (context.apiVersion() >= 10) {
+            // KIP-951: partitions answered NOT_LEADER_OR_FOLLOWER (possibly only after waiting) name their leader.
+            return answer.thenApply(done -> {
+                currentLeaders.addTo(response, context.listenerName());
+                return response;
+            });
         }
-        return CompletableFuture.completedFuture(response);
+        return answer;
     }
 
     /**

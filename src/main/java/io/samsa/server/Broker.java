@@ -102,7 +102,7 @@ public final class Broker implements AutoCloseable {
         controller = new Controller(local, config, () -> Set.of(nodeId), partitions::whenApplied);
         // Advertised ports are read lazily: a listener on port 0 (tests) knows its port only after binding.
         ClusterInfo cluster = ClusterInfo.of(clusterId, nodeId, List.of(new ClusterInfo.Broker(nodeId, null, new LazyEndpoints(this))));
-        startServing(nodeId, cluster, config.listeners());
+        startServing(nodeId, cluster, config.listeners(), null);
     }
 
     /**
@@ -200,7 +200,7 @@ public final class Broker implements AutoCloseable {
         List<Endpoint> brokerListeners = config.listeners().stream()
             .filter(e -> !controllerListenerNames.contains(e.listenerName()))
             .toList();
-        startServing(nodeId, cluster, brokerListeners);
+        startServing(nodeId, cluster, brokerListeners, store::describeQuorum);
         scheduler.schedulePeriodically("isr-shrink", () -> partitions.shrinkLaggingIsrs(config.getLong("replica.lag.time.max.ms")),
             Math.max(100, config.getLong("replica.lag.time.max.ms") / 2));
         scheduler.schedulePeriodically("high-watermark-checkpoint", partitions::checkpointHighWatermarks,
@@ -259,7 +259,9 @@ public final class Broker implements AutoCloseable {
     }
 
     /** What both kinds of node run once their metadata is in place: groups, handlers, listeners, background tasks. */
-    private void startServing(int nodeId, ClusterInfo cluster, List<Endpoint> listeners) throws IOException, InterruptedException {
+    private void startServing(int nodeId, ClusterInfo cluster, List<Endpoint> listeners,
+                              java.util.function.Supplier<java.util.concurrent.CompletableFuture<io.samsa.metadata.QuorumStatus>> quorumStatus)
+        throws IOException, InterruptedException {
         GroupConfig groupConfig = GroupConfig.from(config);
         groups = GroupCoordinator.onOffsetsTopic(groupConfig, new OffsetsTopic(controller, partitions, groupConfig, Time.SYSTEM),
             Time.SYSTEM);
@@ -268,7 +270,7 @@ public final class Broker implements AutoCloseable {
         Thread loader = new Thread(groups::load, "samsa-group-loader");
         loader.setDaemon(true);
         loader.start();
-        RequestDispatcher dispatcher = Handlers.create(config, nodeId, cluster, controller, partitions, groups);
+        RequestDispatcher dispatcher = Handlers.create(config, nodeId, cluster, controller, partitions, groups, quorumStatus);
         network = new NetworkServer(dispatcher, config.socketRequestMaxBytes(), config.connectionsMaxIdleMs(),
             config.getInt(ServerConfig.NUM_NETWORK_THREADS),
             config.getInt("socket.send.buffer.bytes"), config.getInt("socket.receive.buffer.bytes"));

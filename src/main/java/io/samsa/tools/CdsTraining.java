@@ -41,6 +41,9 @@ public final class CdsTraining {
                 "--alter", "--add-config", "retention.ms=100000");
             run(TopicsCommand::run, "", "--bootstrap-server", bs, "--delete", "--topic", "training");
             run(TopicsCommand::run, "", "--help");
+            run(BrokerApiVersionsCommand::run, "", "--bootstrap-server", bs);
+            // A single broker has no quorum: the tool's error path, with the admin call it makes on a cluster.
+            run(MetadataQuorumCommand::run, "", "--bootstrap-server", bs, "describe", "--status");
         }
     }
 

@@ -183,6 +183,9 @@ public final class TopicsCommand {
         boolean partitionFilter = underReplicatedPartitions || unavailablePartitions || underMinIsrPartitions || atMinIsrPartitions;
         boolean printTopicLines = !partitionFilter;
         boolean printPartitions = !topicsWithOverrides;
+        // A partition whose leader is not among the live (unfenced) brokers is unavailable too, as Kafka's tool sees it.
+        java.util.Set<Integer> liveBrokers = !unavailablePartitions ? java.util.Set.of()
+            : BrokerConnection.await(admin.describeCluster().nodes()).stream().map(Node::id).collect(Collectors.toSet());
         Map<ConfigResource, Config> configs = Map.of();
         if (printTopicLines || underMinIsrPartitions || atMinIsrPartitions) {
             List<ConfigResource> resources = names.stream().map(n -> new ConfigResource(ConfigResource.Type.TOPIC, n)).toList();
@@ -202,10 +205,11 @@ public final class TopicsCommand {
             if (printPartitions) {
                 int minIsr = minInsyncReplicas(config);
                 for (TopicPartitionInfo partition : description.partitions()) {
+                    boolean hasLeader = partition.leader() != null && !partition.leader().isEmpty();
                     if (!partitionFilter
                         || underReplicatedPartitions && partition.isr().size() < partition.replicas().size()
-                        || unavailablePartitions && (partition.leader() == null || partition.leader().isEmpty())
-                        || underMinIsrPartitions && partition.isr().size() < minIsr
+                        || unavailablePartitions && (!hasLeader || !liveBrokers.contains(partition.leader().id()))
+                        || underMinIsrPartitions && (!hasLeader || partition.isr().size() < minIsr)
                         || atMinIsrPartitions && partition.isr().size() == minIsr) {
                         io.out().println(partitionLine(name, partition));
                     }

@@ -6,6 +6,7 @@ import io.samsa.metadata.MetadataRecord;
 import io.samsa.metadata.MetadataRecord.ClusterIdRecord;
 import io.samsa.metadata.MetadataRecord.ProducerIdsRecord;
 import io.samsa.metadata.MetadataRecord.TopicRecord;
+import io.samsa.metadata.QuorumStatus;
 import io.samsa.metadata.StaleMetadataException;
 import io.samsa.testing.BrokerProcess;
 import org.apache.kafka.common.Uuid;
@@ -14,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,7 +24,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -142,6 +146,82 @@ class QuorumMetadataStoreTest {
         start(3);
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
             assertThat(nodes[3].image().topics()).extracting(t -> t.name()).containsExactlyInAnyOrderElementsOf(names));
+    }
+
+    private static QuorumStatus.Replica voter(QuorumStatus status, int nodeId) {
+        return status.voters().stream().filter(v -> v.nodeId() == nodeId).findFirst().orElseThrow();
+    }
+
+    @Test
+    void everyNodeDescribesTheQuorumAsTheLeaderSeesItWithEveryVoterCaughtUp() throws Exception {
+        startAll();
+        for (int i = 0; i < 5; i++) {
+            nodes[1 + i % 3].commit(List.of(new TopicRecord("described-" + i, Uuid.randomUuid()))).join();
+        }
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            for (int id = 1; id <= 3; id++) {
+                QuorumStatus status = nodes[id].describeQuorum().get(10, TimeUnit.SECONDS);
+                int leader = nodes[id].activeControllerId();
+                assertThat(status.leaderId()).as("as node %d tells it", id).isEqualTo(leader);
+                assertThat(status.leaderEpoch()).isPositive();
+                assertThat(status.voters()).extracting(QuorumStatus.Replica::nodeId).containsExactly(1, 2, 3);
+                assertThat(status.observers()).isEmpty();
+                // Idle: everything appended is committed and every follower holds it.
+                long end = voter(status, leader).logEndOffset();
+                assertThat(status.highWatermark()).isEqualTo(end).isGreaterThan(5);
+                for (QuorumStatus.Replica replica : status.voters()) {
+                    assertThat(replica.logEndOffset()).as("voter %d", replica.nodeId()).isEqualTo(end);
+                    assertThat(replica.lastFetchTimestamp()).isBetween(System.currentTimeMillis() - 10_000, System.currentTimeMillis());
+                    assertThat(replica.lastCaughtUpTimestamp()).isBetween(System.currentTimeMillis() - 10_000, System.currentTimeMillis());
+                }
+                for (int voter = 1; voter <= 3; voter++) {
+                    assertThat(status.voterEndpoints().get(voter))
+                        .isEqualTo(new Endpoint("CONTROLLER", "PLAINTEXT", "127.0.0.1", voters.get(voter).getPort()));
+                }
+            }
+        });
+    }
+
+    @Test
+    void aStoppedFollowerFallsBehindAndItsLastFetchStaysWhenItStopped() throws Exception {
+        startAll();
+        nodes[1].commit(List.of(new ClusterIdRecord("lagging"))).join();
+        int leader = nodes[1].activeControllerId();
+        int stopped = leader == 3 ? 2 : 3;
+        await().atMost(Duration.ofSeconds(10)).until(() -> {
+            QuorumStatus status = nodes[leader].describeQuorum().join();
+            return voter(status, stopped).logEndOffset() == status.highWatermark();
+        });
+        nodes[stopped].close();
+        nodes[stopped] = null;
+        long stoppedAt = System.currentTimeMillis();
+        for (int i = 0; i < 5; i++) {
+            nodes[leader].commit(List.of(new TopicRecord("behind-" + i, Uuid.randomUuid()))).join();
+        }
+        Thread.sleep(500);
+
+        QuorumStatus status = nodes[leader].describeQuorum().join();
+        QuorumStatus.Replica behind = voter(status, stopped);
+        assertThat(behind.logEndOffset()).isPositive().isLessThanOrEqualTo(status.highWatermark() - 5);
+        assertThat(behind.lastFetchTimestamp()).isPositive().isLessThanOrEqualTo(stoppedAt);
+        assertThat(behind.lastCaughtUpTimestamp()).isPositive().isLessThanOrEqualTo(stoppedAt);
+        assertThat(voter(status, leader).lastCaughtUpTimestamp()).isGreaterThan(stoppedAt);
+    }
+
+    @Test
+    void theQuorumStatusIsAnsweredByTheStoreAndOtherControllerRequestsByTheLeadersHandler() throws Exception {
+        startAll();
+        nodes[1].commit(List.of(new ClusterIdRecord("routed"))).join();
+        for (int id = 1; id <= 3; id++) {
+            byte me = (byte) id;
+            nodes[id].setControllerRequestHandler(request ->
+                CompletableFuture.completedFuture(ByteBuffer.allocate(1).put(me).flip()));
+        }
+        int leader = nodes[1].activeControllerId();
+        int follower = leader == 1 ? 2 : 1;
+        ByteBuffer answer = nodes[follower].askController(ControllerRequests.heartbeat(follower, 1, false)).join();
+        assertThat(answer.get()).isEqualTo((byte) leader);
+        assertThat(nodes[follower].describeQuorum().join().leaderId()).isEqualTo(leader);
     }
 
     private static long snapshotCount(Path storage) throws Exception {

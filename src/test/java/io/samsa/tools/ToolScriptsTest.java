@@ -77,4 +77,16 @@ class ToolScriptsTest {
         assertThat(configs.waitFor()).isEqualTo(1);
         assertThat(configs.stderr()).isEqualTo("At least one entity type must be specified\n");
     }
+
+    @Test
+    void theMetadataQuorumAndBrokerApiVersionsScriptsRunTheirTools() throws Exception {
+        ScriptProcess quorumHelp = start("kafka-metadata-quorum.sh", "", "--help");
+        assertThat(quorumHelp.waitFor()).as(quorumHelp.stderr()).isZero();
+        assertThat(quorumHelp.stdout()).startsWith("Usage: kafka-metadata-quorum.sh");
+
+        ScriptProcess versions = start("kafka-broker-api-versions.sh", "", "--bootstrap-server", broker.bootstrapServers());
+        assertThat(versions.waitFor()).as(versions.stderr()).isZero();
+        assertThat(versions.stdout()).contains(":" + broker.port() + " (id: 1 rack: null isFenced: false) -> (\n")
+            .contains("\tProduce(0): 3 to 13 [usable: 13],\n").endsWith("\n)\n");
+    }
 }

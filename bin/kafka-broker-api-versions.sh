@@ -1,0 +1,3 @@
+#!/usr/bin/env bash
+# Samsa's kafka-broker-api-versions.sh, with the output of Kafka's: see --help.
+exec "$(dirname "${BASH_SOURCE[0]}")/samsa-run-class" io.samsa.tools.BrokerApiVersionsCommand "$@"
