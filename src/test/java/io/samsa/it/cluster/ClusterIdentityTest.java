@@ -75,7 +75,7 @@ class ClusterIdentityTest {
         }
 
         assertThatThrownBy(() -> cluster.restart(3)).isInstanceOf(IllegalStateException.class);
-        assertThat(cluster.isAlive(3)).isFalse();
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).until(() -> !cluster.isAlive(3));
         List<String> output = cluster.output(3);
         assertThat(output).anySatisfy(line -> assertThat(line)
             .startsWith("Samsa failed to start")
