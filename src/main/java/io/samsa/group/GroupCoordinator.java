@@ -28,7 +28,11 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -39,10 +43,14 @@ import java.util.stream.Collectors;
  * (ConsumerGroupHeartbeat, server-side assignment) — and the offsets that groups and "simple" consumers
  * without group management commit, together with their durable form: records in the internal compacted
  * topic {@code __consumer_offsets} ({@link OffsetsTopic}, in Kafka's record layout, {@link GroupRecords})
- * that are replayed into memory when the broker starts. A group uses one protocol at a time.
+ * that are replayed into memory when this broker becomes the leader of their partition. A group uses one
+ * protocol at a time.
  *
- * <p>This broker is the coordinator of every group. Until {@link #load()} has replayed the stored records,
- * group requests get COORDINATOR_LOAD_IN_PROGRESS. The classic rebalance protocol is in
+ * <p>This broker coordinates the groups of the offsets partitions it leads ({@link #partitionElected},
+ * {@link #partitionResigned}), as Kafka: requests for other groups get NOT_COORDINATOR. An elected partition's
+ * records are replayed in the background on the loader thread; until then its groups' requests get
+ * COORDINATOR_LOAD_IN_PROGRESS. A resigned partition's groups are dropped from memory: their parked JoinGroup
+ * and SyncGroup requests are answered NOT_COORDINATOR and their timers cancelled. The classic rebalance protocol is in
  * {@link RebalanceProtocol}, the consumer protocol in {@link ConsumerGroupProtocol}, the groups by id in
  * {@link GroupRegistry}; this class serialises work on each group with the group's lock and implements
  * offsets, listing, describing and deleting for both. (Past ~600 lines because it is the one entry point
@@ -68,9 +76,18 @@ public final class GroupCoordinator implements AutoCloseable {
     private final RebalanceProtocol protocol;
     private final ConsumerGroupProtocol consumerProtocol;
     private final GroupRegistry groups;
-    private volatile boolean loaded;
+    /** The offsets partitions this broker leads, each loading or loaded; any other partition's groups are not ours. */
+    private final Map<Integer, OwnedPartition> owned = new ConcurrentHashMap<>();
+    /** Loads and unloads partitions one at a time, in the order leadership changed. */
+    private final ExecutorService loader = Executors.newSingleThreadExecutor(
+        new io.netty.util.concurrent.DefaultThreadFactory("samsa-group-loader", true));
     /** Released by {@link #close()}: ends the wait between load attempts. */
     private final CountDownLatch closing = new CountDownLatch(1);
+
+    /** One led partition: a new object for each election, so a load never completes a later election's state. */
+    private static final class OwnedPartition {
+        volatile boolean loaded;
+    }
 
     GroupCoordinator(GroupConfig config, GroupLog groupLog, Time time) {
         this.config = config;
@@ -90,8 +107,15 @@ public final class GroupCoordinator implements AutoCloseable {
         return config;
     }
 
+    /** Whether every offsets partition this broker leads is loaded (true while it leads none). */
     public boolean isLoaded() {
-        return loaded;
+        for (int partition : groupLog.ledPartitions()) {
+            OwnedPartition o = owned.get(partition);
+            if (o == null || !o.loaded) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Creates the offsets topic if needed (FindCoordinator does, as Kafka); false when it cannot exist yet. */
@@ -100,49 +124,183 @@ public final class GroupCoordinator implements AutoCloseable {
     }
 
     /**
-     * Replays every stored group and offset record into memory, then arms the session timers of loaded
-     * members, and from then on serves requests. Called once, at start-up, off the network threads; returns
-     * when the groups are loaded or the coordinator was closed.
+     * The broker coordinating a group: the leader of its offsets partition; -1 while that partition has no
+     * leader or the offsets topic does not exist.
+     */
+    public int coordinatorOf(String groupId) {
+        return groupId == null ? -1 : groupLog.coordinatorOf(groupId);
+    }
+
+    /**
+     * Loads every offsets partition this broker leads now, on the calling thread (tests, and a caller that has
+     * nothing to serve before); returns once they are loaded or the coordinator was closed.
+     */
+    public void load() {
+        for (int partition : groupLog.ledPartitions()) {
+            OwnedPartition o = new OwnedPartition();
+            OwnedPartition existing = owned.putIfAbsent(partition, o);
+            loadPartition(partition, existing != null ? existing : o);
+        }
+    }
+
+    /**
+     * Starts coordinating the groups of every offsets partition this broker leads now, loading them in the
+     * background (the broker at start-up); later changes come through {@link #partitionElected} and
+     * {@link #partitionResigned}.
+     */
+    public void startLoading() {
+        for (int partition : groupLog.ledPartitions()) {
+            partitionElected(partition);
+        }
+    }
+
+    /**
+     * This broker became the leader of an offsets partition: its groups answer COORDINATOR_LOAD_IN_PROGRESS from
+     * now until the loader thread has replayed its records. Called on the partition-changes thread.
+     */
+    public void partitionElected(int partition) {
+        OwnedPartition o = new OwnedPartition();
+        if (owned.putIfAbsent(partition, o) == null) {
+            log.info("Elected coordinator of {}-{}: loading its groups", OffsetsTopic.NAME, partition);
+            submit(() -> loadPartition(partition, o));
+        }
+    }
+
+    /**
+     * This broker no longer leads an offsets partition (or it was deleted): its groups answer NOT_COORDINATOR
+     * from now, and the loader thread drops them from memory. Called on the partition-changes thread.
+     */
+    public void partitionResigned(int partition) {
+        if (owned.remove(partition) != null) {
+            log.info("Resigned as coordinator of {}-{}: unloading its groups", OffsetsTopic.NAME, partition);
+            submit(() -> unloadPartition(partition));
+        }
+    }
+
+    private void submit(Runnable task) {
+        try {
+            loader.execute(task);
+        } catch (RejectedExecutionException closed) {
+            log.debug("Closed: a group load or unload is not run");
+        }
+    }
+
+    /**
+     * Replays one partition's stored records into memory, then arms the session timers of its loaded members,
+     * and from then on serves its groups. Gives up when the partition is resigned meanwhile or the coordinator
+     * closes.
      *
      * <p>A replay that fails is retried with a growing pause (an ERROR line each time) rather than given up:
      * serving with the groups half loaded would answer OffsetFetch with no offsets and consumers would
-     * restart from their reset policy. Until a replay succeeds every group request but Heartbeat gets
-     * COORDINATOR_LOAD_IN_PROGRESS, which clients retry.
+     * restart from their reset policy. Until a replay succeeds every request for the partition's groups but
+     * Heartbeat gets COORDINATOR_LOAD_IN_PROGRESS, which clients retry.
      */
-    public void load() {
+    private void loadPartition(int partition, OwnedPartition o) {
         long start = time.milliseconds();
         long pauseMs = FIRST_LOAD_RETRY_MS;
-        for (int attempt = 1; !replayStoredRecords(attempt, pauseMs); attempt++) {
+        for (int attempt = 1; ; attempt++) {
+            if (owned.get(partition) != o || closing.getCount() == 0) {
+                return;
+            }
+            if (!groupLog.isLeader(partition)) {
+                // Resigned before the load began: the resignation's own notice may have raced with the election.
+                owned.remove(partition, o);
+                return;
+            }
+            // Whatever an earlier leadership of this partition left in memory is replaced by the stored records.
+            dropGroupsOf(partition, Errors.NOT_COORDINATOR);
+            if (replayStoredRecords(partition, attempt, pauseMs)) {
+                break;
+            }
             if (awaitClose(pauseMs)) {
                 return;
             }
             pauseMs = Math.min(pauseMs * 2, MAX_LOAD_RETRY_MS);
         }
-        for (ClassicGroup group : groups.all()) {
+        int loadedGroups = 0;
+        for (ClassicGroup group : groupsOf(partition)) {
             group.lock.lock();
             try {
                 for (GroupMember m : group.members()) {
                     protocol.scheduleHeartbeat(group, m.memberId(), m.sessionTimeoutMs());
                 }
+                loadedGroups++;
             } finally {
                 group.lock.unlock();
             }
         }
-        loaded = true;
-        log.info("Loaded {} consumer group(s) in {} ms", groups.size(), time.milliseconds() - start);
+        o.loaded = true;
+        if (owned.get(partition) != o) {
+            // Resigned while loading: the unload queued behind this load drops the groups again.
+            o.loaded = false;
+            return;
+        }
+        log.info("Loaded {} consumer group(s) of {}-{} in {} ms", loadedGroups, OffsetsTopic.NAME, partition,
+            time.milliseconds() - start);
     }
 
-    /** One replay of the stored records; false (logged, partial state dropped) when it failed. */
-    private boolean replayStoredRecords(int attempt, long retryInMs) {
+    /** One replay of the stored records of a partition; false (logged, partial state dropped) when it failed. */
+    private boolean replayStoredRecords(int partition, int attempt, long retryInMs) {
         try {
-            groupLog.load(groups::replay);
+            groupLog.load(partition, groups::replay);
             return true;
         } catch (RuntimeException e) {
             // What was replayed before the failure is dropped: the next attempt replays from the start.
-            groups.clear();
-            log.error("Loading consumer groups failed (attempt {}); group requests get COORDINATOR_LOAD_IN_PROGRESS "
-                + "until a retry succeeds, the next in {} ms", attempt, retryInMs, e);
+            dropGroupsOf(partition, Errors.COORDINATOR_LOAD_IN_PROGRESS);
+            log.error("Loading the consumer groups of {}-{} failed (attempt {}); their requests get "
+                + "COORDINATOR_LOAD_IN_PROGRESS until a retry succeeds, the next in {} ms", OffsetsTopic.NAME,
+                partition, attempt, retryInMs, e);
             return false;
+        }
+    }
+
+    /** Drops the groups of a partition this broker no longer leads, unless it leads it again meanwhile. */
+    private void unloadPartition(int partition) {
+        if (owned.containsKey(partition)) {
+            return;
+        }
+        int dropped = dropGroupsOf(partition, Errors.NOT_COORDINATOR);
+        log.info("Unloaded {} consumer group(s) of {}-{}", dropped, OffsetsTopic.NAME, partition);
+    }
+
+    /** The groups in memory whose records belong to the partition. */
+    private List<ClassicGroup> groupsOf(int partition) {
+        List<ClassicGroup> result = new ArrayList<>();
+        for (ClassicGroup group : groups.all()) {
+            int p = groupLog.partitionFor(group.groupId());
+            if (p == partition || p < 0) {
+                result.add(group);
+            }
+        }
+        return result;
+    }
+
+    /**
+     * Forgets the partition's groups: parked JoinGroup and SyncGroup requests get {@code error}, timers stop.
+     * Returns how many groups went.
+     */
+    private int dropGroupsOf(int partition, Errors error) {
+        int dropped = 0;
+        for (ClassicGroup group : groupsOf(partition)) {
+            group.lock.lock();
+            try {
+                answerParked(group, error);
+                if (!group.is(GroupState.DEAD)) {
+                    groups.markDead(group);
+                }
+                dropped++;
+            } finally {
+                group.lock.unlock();
+            }
+        }
+        return dropped;
+    }
+
+    /** Answers the group's parked JoinGroup and SyncGroup requests with an error. The caller holds its lock. */
+    private static void answerParked(ClassicGroup group, Errors error) {
+        for (GroupMember m : group.members()) {
+            group.completeJoin(m, RebalanceProtocol.joinError(m.memberId(), error));
+            m.completeSync(RebalanceProtocol.syncError(error));
         }
     }
 
@@ -190,7 +348,8 @@ public final class GroupCoordinator implements AutoCloseable {
             }
             if (group.consumerGroup() != null) {
                 // An empty consumer group becomes a classic group: its consumer record goes.
-                Errors dropped = groupLog.append(group.groupId(), List.of(GroupRecords.consumerGroupTombstone(group.groupId())));
+                Errors dropped = GroupLog.appendedLocally(groupLog.append(group.groupId(),
+                    List.of(GroupRecords.consumerGroupTombstone(group.groupId()))));
                 if (dropped != Errors.NONE) {
                     future.complete(RebalanceProtocol.joinError(memberId, dropped));
                     return future;
@@ -224,12 +383,16 @@ public final class GroupCoordinator implements AutoCloseable {
     }
 
     public Errors heartbeat(HeartbeatRequestData request) {
-        if (!loaded) {
+        if (request.groupId() == null || request.groupId().isEmpty()) {
+            return Errors.INVALID_GROUP_ID;
+        }
+        Errors coordinator = coordinatorError(request.groupId());
+        if (coordinator == Errors.COORDINATOR_LOAD_IN_PROGRESS) {
             // As Kafka: while loading, a heartbeat is answered blindly rather than failing the member.
             return Errors.NONE;
         }
-        if (request.groupId() == null || request.groupId().isEmpty()) {
-            return Errors.INVALID_GROUP_ID;
+        if (coordinator != Errors.NONE) {
+            return coordinator;
         }
         ClassicGroup group = groups.lock(request.groupId(), false);
         if (group == null) {
@@ -273,11 +436,13 @@ public final class GroupCoordinator implements AutoCloseable {
      * ConsumerGroupHeartbeat: joins, keeps alive, updates or leaves a member of a consumer-protocol group
      * ({@link ConsumerGroupProtocol}).
      */
-    public ConsumerGroupHeartbeatResponseData consumerGroupHeartbeat(ConsumerGroupHeartbeatRequestData request,
-                                                                     short version, String clientId,
-                                                                     String clientHost, TopicCatalog catalog) {
-        if (!loaded) {
-            return ConsumerGroupProtocol.error(Errors.COORDINATOR_LOAD_IN_PROGRESS, null);
+    public CompletableFuture<ConsumerGroupHeartbeatResponseData> consumerGroupHeartbeat(
+        ConsumerGroupHeartbeatRequestData request, short version, String clientId, String clientHost, TopicCatalog catalog) {
+        if (request.groupId() != null && !request.groupId().isEmpty()) {
+            Errors coordinator = coordinatorError(request.groupId());
+            if (coordinator != Errors.NONE) {
+                return CompletableFuture.completedFuture(ConsumerGroupProtocol.error(coordinator, null));
+            }
         }
         return consumerProtocol.heartbeat(request, version, clientId, clientHost, catalog);
     }
@@ -291,8 +456,9 @@ public final class GroupCoordinator implements AutoCloseable {
                 new ConsumerGroupDescribeResponseData.DescribedGroup().setGroupId(groupId)
                     .setAuthorizedOperations(includeAuthorizedOperations ? GROUP_OPERATIONS : AUTHORIZED_OPERATIONS_OMITTED);
             result.add(described);
-            if (!loaded) {
-                described.setErrorCode(Errors.COORDINATOR_LOAD_IN_PROGRESS.code());
+            Errors coordinator = groupId == null || groupId.isEmpty() ? Errors.NONE : coordinatorError(groupId);
+            if (coordinator != Errors.NONE) {
+                described.setErrorCode(coordinator.code());
             } else {
                 consumerProtocol.describe(groupId, described, catalog);
             }
@@ -304,9 +470,10 @@ public final class GroupCoordinator implements AutoCloseable {
 
     /**
      * Commits offsets for a group member (generation ≥ 0) or a simple consumer (generation -1, accepted while
-     * the group has no members). Returns each partition's result.
+     * the group has no members). Completes with each partition's result once the offsets topic has the commit
+     * (on a replicated partition: every in-sync replica); only then do the offsets become visible.
      */
-    public Map<TopicPartition, Errors> commitOffsets(String groupId, String memberId, String groupInstanceId,
+    public CompletableFuture<Map<TopicPartition, Errors>> commitOffsets(String groupId, String memberId, String groupInstanceId,
                                                      int generationId, short version,
                                                      Map<TopicPartition, CommittedOffset> offsets) {
         return commitOffsets(groupId, memberId, groupInstanceId, generationId, version, -1, offsets);
@@ -316,24 +483,26 @@ public final class GroupCoordinator implements AutoCloseable {
      * As {@link #commitOffsets(String, String, String, int, short, Map)}, with OffsetCommit v2–v4's retention
      * time: when not -1 the offsets expire that long after the commit, whatever the group's state.
      */
-    public Map<TopicPartition, Errors> commitOffsets(String groupId, String memberId, String groupInstanceId,
-                                                     int generationId, short version, long retentionTimeMs,
-                                                     Map<TopicPartition, CommittedOffset> offsets) {
+    public CompletableFuture<Map<TopicPartition, Errors>> commitOffsets(String groupId, String memberId,
+                                                                        String groupInstanceId, int generationId,
+                                                                        short version, long retentionTimeMs,
+                                                                        Map<TopicPartition, CommittedOffset> offsets) {
         Errors error = checkGroupId(groupId);
         if (error != Errors.NONE) {
-            return allWith(offsets.keySet(), error);
+            return CompletableFuture.completedFuture(allWith(offsets.keySet(), error));
         }
         ClassicGroup group = groups.lock(groupId, false);
         if (group == null) {
             if (generationId >= 0) {
-                return allWith(offsets.keySet(), version >= 9 ? Errors.GROUP_ID_NOT_FOUND : Errors.ILLEGAL_GENERATION);
+                return CompletableFuture.completedFuture(allWith(offsets.keySet(),
+                    version >= 9 ? Errors.GROUP_ID_NOT_FOUND : Errors.ILLEGAL_GENERATION));
             }
             group = groups.lock(groupId, true);
         }
         try {
             error = validateOffsetCommit(group, memberId == null ? "" : memberId, groupInstanceId, generationId, version);
             if (error != Errors.NONE) {
-                return allWith(offsets.keySet(), error);
+                return CompletableFuture.completedFuture(allWith(offsets.keySet(), error));
             }
             if (group.is(GroupState.STABLE) || group.is(GroupState.PREPARING_REBALANCE)) {
                 protocol.touchSession(group, memberId);
@@ -353,18 +522,39 @@ public final class GroupCoordinator implements AutoCloseable {
                 accepted.put(e.getKey(), stamped);
                 entries.add(GroupRecords.offsetCommit(groupId, e.getKey(), stamped));
             }
-            Errors appendError = groupLog.append(groupId, entries);
-            for (Map.Entry<TopicPartition, CommittedOffset> e : accepted.entrySet()) {
-                result.put(e.getKey(), appendError);
-                if (appendError == Errors.NONE) {
-                    group.offsets().put(e.getKey(), e.getValue());
+            ClassicGroup committing = group;
+            return afterWrite(group, groupLog.append(groupId, entries), appendError -> {
+                for (Map.Entry<TopicPartition, CommittedOffset> e : accepted.entrySet()) {
+                    result.put(e.getKey(), appendError);
+                    if (appendError == Errors.NONE) {
+                        committing.offsets().put(e.getKey(), e.getValue());
+                    }
                 }
-            }
-            dropIfUnused(group);
-            return result;
+                dropIfUnused(committing);
+                return result;
+            });
         } finally {
             group.lock.unlock();
         }
+    }
+
+    /**
+     * Applies a write's outcome under the group's lock once the offsets topic acknowledged it and the group's
+     * earlier writes were applied. The caller holds the lock; when the write is acknowledged at once (a single
+     * broker) the outcome is applied before this returns.
+     */
+    private <T> CompletableFuture<T> afterWrite(ClassicGroup group, CompletableFuture<Errors> write,
+                                                Function<Errors, T> apply) {
+        CompletableFuture<T> applied = group.lastWrite.thenCompose(previous -> write).thenApply(error -> {
+            group.lock.lock();
+            try {
+                return apply.apply(error);
+            } finally {
+                group.lock.unlock();
+            }
+        });
+        group.lastWrite = applied.handle((result, failure) -> null);
+        return applied;
     }
 
     private static Errors validateOffsetCommit(ClassicGroup group, String memberId, String groupInstanceId, int generationId,
@@ -397,9 +587,12 @@ public final class GroupCoordinator implements AutoCloseable {
      * epoch are current, else UNKNOWN_MEMBER_ID or STALE_MEMBER_EPOCH as in Kafka.
      */
     public Errors validateOffsetFetch(String groupId, String memberId, int memberEpoch) {
-        if (!loaded) {
-            // The groups are being replayed (unlocked): nothing may look at them yet.
-            return Errors.COORDINATOR_LOAD_IN_PROGRESS;
+        if (groupId != null) {
+            // While the groups are being replayed (unlocked) nothing may look at them.
+            Errors coordinator = coordinatorError(groupId);
+            if (coordinator != Errors.NONE) {
+                return coordinator;
+            }
         }
         return consumerProtocol.validateOffsetFetch(groupId, memberId, memberEpoch);
     }
@@ -414,11 +607,12 @@ public final class GroupCoordinator implements AutoCloseable {
      * {@code requireStable} needs no waiting.
      */
     public FetchResult fetchOffsets(String groupId, Collection<TopicPartition> partitions, boolean requireStable) {
-        if (!loaded) {
-            return new FetchResult(Errors.COORDINATOR_LOAD_IN_PROGRESS, Map.of());
-        }
         if (groupId == null) {
             return new FetchResult(Errors.INVALID_GROUP_ID, Map.of());
+        }
+        Errors coordinator = coordinatorError(groupId);
+        if (coordinator != Errors.NONE) {
+            return new FetchResult(coordinator, Map.of());
         }
         Map<TopicPartition, CommittedOffset> result = new LinkedHashMap<>();
         ClassicGroup group = groups.lock(groupId, false);
@@ -466,7 +660,7 @@ public final class GroupCoordinator implements AutoCloseable {
                         tombstones.add(GroupRecords.offsetTombstone(groupId, tp));
                     }
                 }
-                Errors appendError = groupLog.append(groupId, tombstones);
+                Errors appendError = GroupLog.appendedLocally(groupLog.append(groupId, tombstones));
                 if (appendError != Errors.NONE) {
                     return new DeleteOffsetsResult(appendError, Map.of());
                 }
@@ -492,7 +686,7 @@ public final class GroupCoordinator implements AutoCloseable {
                     }
                 }
             }
-            Errors appendError = groupLog.append(groupId, tombstones);
+            Errors appendError = GroupLog.appendedLocally(groupLog.append(groupId, tombstones));
             if (appendError != Errors.NONE) {
                 return new DeleteOffsetsResult(appendError, Map.of());
             }
@@ -514,12 +708,12 @@ public final class GroupCoordinator implements AutoCloseable {
      * deleted. Tombstones make the expiry durable. Run periodically by the broker.
      */
     public void expireOffsets() {
-        if (!loaded) {
-            return;
-        }
         long now = time.milliseconds();
         int expired = 0;
         for (ClassicGroup group : groups.all()) {
+            if (coordinatorError(group.groupId()) != Errors.NONE) {
+                continue;
+            }
             group.lock.lock();
             try {
                 expired += expireOffsets(group, now);
@@ -569,7 +763,7 @@ public final class GroupCoordinator implements AutoCloseable {
                 tombstones.add(GroupRecords.consumerGroupTombstone(group.groupId()));
             }
         }
-        Errors error = groupLog.append(group.groupId(), tombstones);
+        Errors error = GroupLog.appendedLocally(groupLog.append(group.groupId(), tombstones));
         if (error != Errors.NONE) {
             log.warn("Cannot expire offsets of group {}: {}", group.groupId(), error);
             return 0;
@@ -587,13 +781,16 @@ public final class GroupCoordinator implements AutoCloseable {
     }
 
     public ListResult listGroups(Collection<String> statesFilter, Collection<String> typesFilter) {
-        if (!loaded) {
+        if (owned.values().stream().anyMatch(o -> !o.loaded)) {
             return new ListResult(Errors.COORDINATOR_LOAD_IN_PROGRESS, List.of());
         }
         Set<String> states = statesFilter.stream().map(s -> s.trim().toLowerCase(Locale.ROOT)).collect(Collectors.toSet());
         Set<String> types = typesFilter.stream().map(s -> s.trim().toLowerCase(Locale.ROOT)).collect(Collectors.toSet());
         List<ListedGroup> result = new ArrayList<>();
         for (ClassicGroup group : groups.all()) {
+            if (coordinatorError(group.groupId()) != Errors.NONE) {
+                continue;
+            }
             group.lock.lock();
             try {
                 if (group.is(GroupState.DEAD)) {
@@ -620,8 +817,9 @@ public final class GroupCoordinator implements AutoCloseable {
         int operations = includeAuthorizedOperations ? GROUP_OPERATIONS : AUTHORIZED_OPERATIONS_OMITTED;
         for (String groupId : groupIds) {
             DescribedGroup described = new DescribedGroup().setGroupId(groupId).setAuthorizedOperations(operations);
-            if (!loaded) {
-                result.add(described.setErrorCode(Errors.COORDINATOR_LOAD_IN_PROGRESS.code()).setGroupState(""));
+            Errors coordinator = groupId == null ? Errors.NONE : coordinatorError(groupId);
+            if (coordinator != Errors.NONE) {
+                result.add(described.setErrorCode(coordinator.code()).setGroupState(""));
                 continue;
             }
             ClassicGroup group = groupId == null ? null : groups.lock(groupId, false);
@@ -667,8 +865,9 @@ public final class GroupCoordinator implements AutoCloseable {
     public Map<String, Errors> deleteGroups(Collection<String> groupIds) {
         Map<String, Errors> result = new LinkedHashMap<>();
         for (String groupId : groupIds) {
-            if (!loaded) {
-                result.put(groupId, Errors.COORDINATOR_LOAD_IN_PROGRESS);
+            Errors coordinator = groupId == null ? Errors.NONE : coordinatorError(groupId);
+            if (coordinator != Errors.NONE) {
+                result.put(groupId, coordinator);
                 continue;
             }
             ClassicGroup group = groupId == null ? null : groups.lock(groupId, false);
@@ -689,7 +888,7 @@ public final class GroupCoordinator implements AutoCloseable {
                 if (group.consumerGroup() != null) {
                     tombstones.add(GroupRecords.consumerGroupTombstone(groupId));
                 }
-                Errors error = groupLog.append(groupId, tombstones);
+                Errors error = GroupLog.appendedLocally(groupLog.append(groupId, tombstones));
                 if (error == Errors.NONE) {
                     group.offsets().clear();
                     groups.markDead(group);
@@ -706,10 +905,31 @@ public final class GroupCoordinator implements AutoCloseable {
     // ---- helpers
 
     private Errors checkGroupId(String groupId) {
-        if (!loaded) {
-            return Errors.COORDINATOR_LOAD_IN_PROGRESS;
+        if (groupId == null || groupId.isEmpty()) {
+            // As Kafka: a group id that cannot name a partition is refused before the coordinator is looked at,
+            // except while the coordinator still loads (it answers that first, with nothing to check yet).
+            return owned.values().stream().anyMatch(o -> !o.loaded) ? Errors.COORDINATOR_LOAD_IN_PROGRESS
+                : Errors.INVALID_GROUP_ID;
         }
-        return groupId == null || groupId.isEmpty() ? Errors.INVALID_GROUP_ID : Errors.NONE;
+        return coordinatorError(groupId);
+    }
+
+    /**
+     * NONE when this broker coordinates the group and has loaded its partition; else NOT_COORDINATOR (another
+     * broker leads the partition), COORDINATOR_LOAD_IN_PROGRESS (loading) or COORDINATOR_NOT_AVAILABLE (the
+     * offsets topic does not exist yet: its creation is started).
+     */
+    private Errors coordinatorError(String groupId) {
+        int partition = groupLog.partitionFor(groupId);
+        if (partition < 0) {
+            groupLog.ensureReady();
+            return Errors.COORDINATOR_NOT_AVAILABLE;
+        }
+        OwnedPartition o = owned.get(partition);
+        if (o == null) {
+            return Errors.NOT_COORDINATOR;
+        }
+        return o.loaded ? Errors.NONE : Errors.COORDINATOR_LOAD_IN_PROGRESS;
     }
 
     /** Removes a group that has no members, no offsets and no protocol (a failed first commit). */
@@ -731,17 +951,16 @@ public final class GroupCoordinator implements AutoCloseable {
     @Override
     public void close() {
         closing.countDown();
+        loader.shutdownNow();
         timers.close();
         for (ClassicGroup group : groups.all()) {
             group.lock.lock();
             try {
-                for (GroupMember m : group.members()) {
-                    group.completeJoin(m, RebalanceProtocol.joinError(m.memberId(), Errors.NOT_COORDINATOR));
-                    m.completeSync(RebalanceProtocol.syncError(Errors.NOT_COORDINATOR));
-                }
+                answerParked(group, Errors.NOT_COORDINATOR);
             } finally {
                 group.lock.unlock();
             }
         }
+        groupLog.close();
     }
 }

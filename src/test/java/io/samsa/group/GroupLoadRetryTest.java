@@ -75,7 +75,7 @@ class GroupLoadRetryTest {
         GroupCoordinator before = coordinator();
         before.load();
         assertThat(before.commitOffsets("g", "", null, -1, (short) 9,
-            Map.of(T0, new CommittedOffset(10, -1, "", -1), T1, new CommittedOffset(20, -1, "", -1))))
+            Map.of(T0, new CommittedOffset(10, -1, "", -1), T1, new CommittedOffset(20, -1, "", -1))).join())
             .containsOnly(Map.entry(T0, Errors.NONE), Map.entry(T1, Errors.NONE));
         before.close();
     }
@@ -91,7 +91,7 @@ class GroupLoadRetryTest {
         assertThat(c.isLoaded()).isFalse();
         assertThat(c.fetchOffsets("g", null, false).error()).isEqualTo(Errors.COORDINATOR_LOAD_IN_PROGRESS);
         assertThat(c.validateOffsetFetch("g", "member", 1)).isEqualTo(Errors.COORDINATOR_LOAD_IN_PROGRESS);
-        assertThat(c.commitOffsets("g", "", null, -1, (short) 9, Map.of(T0, new CommittedOffset(99, -1, "", -1))))
+        assertThat(c.commitOffsets("g", "", null, -1, (short) 9, Map.of(T0, new CommittedOffset(99, -1, "", -1))).join())
             .containsOnly(Map.entry(T0, Errors.COORDINATOR_LOAD_IN_PROGRESS));
         assertThat(c.joinGroup(join("g"), "client", "/host", (short) 9).join().errorCode())
             .isEqualTo(Errors.COORDINATOR_LOAD_IN_PROGRESS.code());
@@ -99,7 +99,7 @@ class GroupLoadRetryTest {
             .errorCode()).isEqualTo(Errors.COORDINATOR_LOAD_IN_PROGRESS.code());
         assertThat(c.consumerGroupHeartbeat(new ConsumerGroupHeartbeatRequestData().setGroupId("g").setMemberId("m")
             .setMemberEpoch(0).setRebalanceTimeoutMs(30_000).setSubscribedTopicNames(List.of("t"))
-            .setTopicPartitions(List.of()), (short) 1, "client", "/host", NO_TOPICS).errorCode())
+            .setTopicPartitions(List.of()), (short) 1, "client", "/host", NO_TOPICS).join().errorCode())
             .isEqualTo(Errors.COORDINATOR_LOAD_IN_PROGRESS.code());
         assertThat(c.describeGroups(List.of("g"), (short) 5, false).get(0).errorCode())
             .isEqualTo(Errors.COORDINATOR_LOAD_IN_PROGRESS.code());

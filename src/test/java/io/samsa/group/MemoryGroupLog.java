@@ -30,17 +30,38 @@ final class MemoryGroupLog implements GroupLog {
         return CompletableFuture.completedFuture(true);
     }
 
+    /** One partition, always led here. */
     @Override
-    public synchronized Errors append(String groupId, List<GroupRecords.Entry> batch) {
-        if (failWith != Errors.NONE) {
-            return failWith;
-        }
-        entries.addAll(batch);
-        return Errors.NONE;
+    public int partitionFor(String groupId) {
+        return 0;
     }
 
     @Override
-    public synchronized void load(BiConsumer<ByteBuffer, ByteBuffer> replay) {
+    public boolean isLeader(int partition) {
+        return partition == 0;
+    }
+
+    @Override
+    public List<Integer> ledPartitions() {
+        return List.of(0);
+    }
+
+    @Override
+    public int coordinatorOf(String groupId) {
+        return 0;
+    }
+
+    @Override
+    public synchronized CompletableFuture<Errors> append(String groupId, List<GroupRecords.Entry> batch) {
+        if (failWith != Errors.NONE) {
+            return CompletableFuture.completedFuture(failWith);
+        }
+        entries.addAll(batch);
+        return CompletableFuture.completedFuture(Errors.NONE);
+    }
+
+    @Override
+    public synchronized void load(int partition, BiConsumer<ByteBuffer, ByteBuffer> replay) {
         loadAttempts.incrementAndGet();
         for (int i = 0; i < entries.size(); i++) {
             if (failLoads && i >= entries.size() / 2) {
