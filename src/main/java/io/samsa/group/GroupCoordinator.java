@@ -927,7 +927,9 @@ public final class GroupCoordinator implements AutoCloseable {
         }
         OwnedPartition o = owned.get(partition);
         if (o == null) {
-            return Errors.NOT_COORDINATOR;
+            // Leading it with the election not yet taken up (its notice is queued, or start-up has not begun the
+            // loads) is loading too.
+            return groupLog.isLeader(partition) ? Errors.COORDINATOR_LOAD_IN_PROGRESS : Errors.NOT_COORDINATOR;
         }
         return o.loaded ? Errors.NONE : Errors.COORDINATOR_LOAD_IN_PROGRESS;
     }
