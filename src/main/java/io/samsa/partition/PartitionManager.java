@@ -448,13 +448,13 @@ public final class PartitionManager implements MetadataStore.Listener, AutoClose
                     leadershipChanged = wasLeader != existing.isLeader()
                         || (existing.isLeader() && existing.leaderEpoch() != epochBefore);
                 }
-                if (leadershipChanged) {
-                    notifyLeadership(existing, existing.isLeader());
-                }
                 if (existing.isLeader()) {
                     followers.unfollow(existing);
                 } else {
                     followers.follow(existing, p.leader());
+                }
+                if (leadershipChanged) {
+                    notifyLeadership(existing, existing.isLeader());
                 }
                 // Waiting produces and fetches look again: the leader or the ISR may have changed.
                 producePurgatory.checkAndComplete(tp);

@@ -29,7 +29,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -180,8 +179,7 @@ class ClusterGroupFailoverTest {
         try (KafkaConsumer<byte[], byte[]> c = Clients.consumer(cluster.bootstrapServers(), Map.of())) {
             List<TopicPartition> partitions = List.of(new TopicPartition(TOPIC, 0), new TopicPartition(TOPIC, 1),
                 new TopicPartition(TOPIC, 2));
-            return new TreeMap<>(c.endOffsets(partitions, Duration.ofSeconds(15))).entrySet().stream()
-                .collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
+            return new HashMap<>(c.endOffsets(partitions, Duration.ofSeconds(15)));
         }
     }
 
