@@ -1,8 +1,9 @@
 package io.samsa.it.cluster;
 
-import io.samsa.testing.ClusterProcesses;
 import io.samsa.testing.Clients;
+import io.samsa.testing.ClusterProcesses;
 import io.samsa.testing.DeliveryChecker;
+import io.samsa.testing.WireClient;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -16,7 +17,12 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.Node;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.internals.Topic;
+import org.apache.kafka.common.message.OffsetCommitRequestData;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.requests.OffsetCommitResponse;
 import org.apache.kafka.common.utils.Utils;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -29,10 +35,13 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -121,7 +130,7 @@ class ClusterGroupFailoverTest {
             Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
                 .partitionsToOffsetAndMetadata().get(15, TimeUnit.SECONDS);
             Map<TopicPartition, Long> ends = endOffsets();
-            assertThat(committed.entrySet().stream().collect(java.util.stream.Collectors.toMap(Map.Entry::getKey,
+            assertThat(committed.entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey,
                 e -> e.getValue().offset()))).as("committed offsets after the failover").isEqualTo(ends);
 
             // A new member of the group starts exactly at the committed offsets: nothing skipped, nothing again.
@@ -142,6 +151,62 @@ class ClusterGroupFailoverTest {
             assertThat(log).as("every record of the log was read").allSatisfy(l ->
                 assertThat(read).contains(l.partition() + "@" + l.offset()));
         }
+    }
+
+    /**
+     * As an acks=all produce: a commit on a replicated offsets partition is answered only once every in-sync
+     * replica has it, and is not visible before. With both followers stopped it is never acknowledged (the
+     * leader answers COORDINATOR_NOT_AVAILABLE after offsets.commit.timeout.ms, as Kafka maps a timed-out append).
+     */
+    @Test
+    void anOffsetCommitIsAcknowledgedAndVisibleOnlyOnceTheInSyncReplicasHaveIt() throws Exception {
+        Map<String, String> props = new HashMap<>(FAST);
+        props.put("offsets.commit.timeout.ms", "2000");
+        cluster = ClusterProcesses.builder().nodes(3).properties(props).start();
+        String group = "held";
+        TopicPartition tp = new TopicPartition(TOPIC, 0);
+        try (Admin admin = admin(); KafkaConsumer<byte[], byte[]> consumer = Clients.consumer(cluster.bootstrapServers(),
+            Map.of("group.id", group, "enable.auto.commit", false, "default.api.timeout.ms", 20_000))) {
+            admin.createTopics(List.of(new NewTopic(TOPIC, 1, (short) 3))).all().get(30, TimeUnit.SECONDS);
+            consumer.assign(List.of(tp));
+            await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() ->
+                consumer.commitSync(Map.of(tp, new OffsetAndMetadata(5)), Duration.ofSeconds(10)));
+            TopicDescription offsets = describe(admin, Topic.GROUP_METADATA_TOPIC_NAME);
+            TopicPartitionInfo partition =
+                offsets.partitions().get(Utils.abs(group.hashCode()) % OFFSETS_PARTITIONS);
+            int leader = partition.leader().id();
+            List<Integer> followers = partition.replicas().stream().map(Node::id).filter(id -> id != leader).toList();
+            assertThat(followers).hasSize(2);
+            await().atMost(Duration.ofSeconds(20)).ignoreExceptions().untilAsserted(() -> assertThat(
+                describe(admin, Topic.GROUP_METADATA_TOPIC_NAME).partitions().get(partition.partition()).isr()).hasSize(3));
+
+            followers.forEach(cluster::pause);
+            try (WireClient wire = WireClient.connect(cluster.bootstrapServer(leader))) {
+                long start = System.nanoTime();
+                OffsetCommitResponse response = (OffsetCommitResponse)
+                    wire.sendData(ApiKeys.OFFSET_COMMIT, (short) 8, commit(group, tp, 7));
+                long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+                assertThat(response.data().topics().get(0).partitions().get(0).errorCode())
+                    .as("a commit the followers cannot have").isEqualTo(Errors.COORDINATOR_NOT_AVAILABLE.code());
+                assertThat(tookMs).as("answered after waiting offsets.commit.timeout.ms for the replicas").isGreaterThanOrEqualTo(1_900);
+            }
+            assertThat(consumer.committed(Set.of(tp), Duration.ofSeconds(10)).get(tp).offset())
+                .as("the unreplicated commit is not visible").isEqualTo(5);
+
+            followers.forEach(cluster::resume);
+            await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() ->
+                consumer.commitSync(Map.of(tp, new OffsetAndMetadata(9)), Duration.ofSeconds(10)));
+            assertThat(consumer.committed(Set.of(tp), Duration.ofSeconds(10)).get(tp).offset()).isEqualTo(9);
+        }
+    }
+
+    private static OffsetCommitRequestData commit(String group, TopicPartition tp, long offset) {
+        OffsetCommitRequestData.OffsetCommitRequestTopic topic =
+            new OffsetCommitRequestData.OffsetCommitRequestTopic().setName(tp.topic());
+        topic.partitions().add(new OffsetCommitRequestData.OffsetCommitRequestPartition()
+            .setPartitionIndex(tp.partition()).setCommittedOffset(offset).setCommittedMetadata(""));
+        return new org.apache.kafka.common.message.OffsetCommitRequestData().setGroupId(group)
+            .setGenerationIdOrMemberEpoch(-1).setMemberId("").setTopics(List.of(topic));
     }
 
     private Admin admin() {
@@ -195,8 +260,8 @@ class ClusterGroupFailoverTest {
     private final class GroupReader {
         final AtomicLong commits = new AtomicLong();
         final AtomicBoolean running = new AtomicBoolean(true);
-        final java.util.concurrent.atomic.AtomicReference<Throwable> failure = new java.util.concurrent.atomic.AtomicReference<>();
-        final Map<TopicPartition, Long> firstOffsets = new java.util.concurrent.ConcurrentHashMap<>();
+        final AtomicReference<Throwable> failure = new AtomicReference<>();
+        final Map<TopicPartition, Long> firstOffsets = new ConcurrentHashMap<>();
         private final AtomicInteger session = new AtomicInteger();
         private final Thread thread;
 
