@@ -259,6 +259,41 @@ class GroupCoordinatorTest {
         assertThat(c.fetchOffsets("other", List.of(tp), false).offsets().get(tp)).isNull();
     }
 
+    @Test
+    void losingTheOffsetsPartitionAnswersParkedJoinsAndEveryRequestNotCoordinatorUntilItIsLedAndLoadedAgain() {
+        GroupCoordinator c = coordinator(10);
+        c.load();
+        TopicPartition tp = new TopicPartition("t", 0);
+        String leader = joinAndSync(c, "moving", null);
+        assertThat(c.commitOffsets("moving", leader, null, 1, (short) 9, Map.of(tp, new CommittedOffset(42, -1, "", -1)))
+            .join()).containsEntry(tp, Errors.NONE);
+        // A second member's join waits for the first to rejoin: a parked request.
+        CompletableFuture<JoinGroupResponseData> parked = c.joinGroup(join("moving", "", null), "client", "/host", (short) 3);
+        assertThat(parked).isNotDone();
+
+        groupLog.leads(false);
+        c.partitionResigned(0);
+        assertThat(parked).succeedsWithin(Duration.ofSeconds(5))
+            .satisfies(r -> assertThat(r.errorCode()).isEqualTo(Errors.NOT_COORDINATOR.code()));
+        assertThat(c.heartbeat(heartbeat("moving", leader, null, 1))).isEqualTo(Errors.NOT_COORDINATOR);
+        assertThat(c.fetchOffsets("moving", List.of(tp), false).error()).isEqualTo(Errors.NOT_COORDINATOR);
+        assertThat(c.commitOffsets("moving", leader, null, 1, (short) 9, Map.of(tp, new CommittedOffset(43, -1, "", -1)))
+            .join()).containsEntry(tp, Errors.NOT_COORDINATOR);
+        assertThat(c.joinGroup(join("moving", "", null), "client", "/host", (short) 9).join().errorCode())
+            .isEqualTo(Errors.NOT_COORDINATOR.code());
+        assertThat(c.describeGroups(List.of("moving"), (short) 5, false).get(0).errorCode())
+            .isEqualTo(Errors.NOT_COORDINATOR.code());
+        assertThat(c.listGroups(List.of(), List.of()).groups()).isEmpty();
+
+        groupLog.leads(true);
+        c.partitionElected(0);
+        await().atMost(Duration.ofSeconds(10)).until(c::isLoaded);
+        GroupCoordinator.FetchResult fetched = c.fetchOffsets("moving", List.of(tp), false);
+        assertThat(fetched.error()).isEqualTo(Errors.NONE);
+        assertThat(fetched.offsets().get(tp).offset()).as("replayed from the log").isEqualTo(42);
+        assertThat(c.heartbeat(heartbeat("moving", leader, null, 1))).as("the stored member is back").isEqualTo(Errors.NONE);
+    }
+
     // ---- helpers
 
     /** Joins a member (two round trips), syncs it as leader with an empty assignment; returns its id. */

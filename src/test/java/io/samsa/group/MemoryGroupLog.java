@@ -14,11 +14,17 @@ final class MemoryGroupLog implements GroupLog {
     final List<GroupRecords.Entry> entries = new ArrayList<>();
     private volatile Errors failWith = Errors.NONE;
     private volatile boolean failLoads;
+    private volatile boolean leads = true;
     final AtomicInteger loadAttempts = new AtomicInteger();
 
     /** While set, a load replays the first half of the records and then throws, as a read error would. */
     void failLoads(boolean fail) {
         failLoads = fail;
+    }
+
+    /** Whether this broker leads the one partition (it does unless told otherwise). */
+    void leads(boolean leader) {
+        leads = leader;
     }
 
     void failAppendsWith(Errors error) {
@@ -30,7 +36,7 @@ final class MemoryGroupLog implements GroupLog {
         return CompletableFuture.completedFuture(true);
     }
 
-    /** One partition, always led here. */
+    /** One partition, led here unless {@link #leads} said otherwise. */
     @Override
     public int partitionFor(String groupId) {
         return 0;
@@ -38,12 +44,12 @@ final class MemoryGroupLog implements GroupLog {
 
     @Override
     public boolean isLeader(int partition) {
-        return partition == 0;
+        return partition == 0 && leads;
     }
 
     @Override
     public List<Integer> ledPartitions() {
-        return List.of(0);
+        return leads ? List.of(0) : List.of();
     }
 
     @Override
