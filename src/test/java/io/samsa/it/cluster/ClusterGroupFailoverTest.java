@@ -19,9 +19,12 @@ import org.apache.kafka.common.Node;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.internals.Topic;
+import org.apache.kafka.common.message.FindCoordinatorRequestData;
+import org.apache.kafka.common.message.FindCoordinatorResponseData;
 import org.apache.kafka.common.message.OffsetCommitRequestData;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.requests.FindCoordinatorResponse;
 import org.apache.kafka.common.requests.OffsetCommitResponse;
 import org.apache.kafka.common.utils.Utils;
 import org.junit.jupiter.api.AfterEach;
@@ -197,6 +200,47 @@ class ClusterGroupFailoverTest {
             await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() ->
                 consumer.commitSync(Map.of(tp, new OffsetAndMetadata(9)), Duration.ofSeconds(10)));
             assertThat(consumer.committed(Set.of(tp), Duration.ofSeconds(10)).get(tp).offset()).isEqualTo(9);
+        }
+    }
+
+    /**
+     * offsets.topic.replication.factor (3 by default, as Kafka's): with one of three brokers fenced the offsets
+     * topic cannot be created and FindCoordinator answers COORDINATOR_NOT_AVAILABLE; once the third is back it is
+     * created with three replicas and the group has a coordinator.
+     */
+    @Test
+    void theOffsetsTopicWaitsUntilAsManyBrokersAsItsReplicationFactorAreUnfenced() throws Exception {
+        cluster = ClusterProcesses.builder().nodes(3).properties(FAST).start();
+        try (Admin admin = admin()) {
+            cluster.kill(3);
+            await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() ->
+                assertThat(admin.describeCluster().nodes().get(10, TimeUnit.SECONDS)).extracting(Node::id)
+                    .containsExactlyInAnyOrder(1, 2));
+            for (int attempt = 0; attempt < 3; attempt++) {
+                assertThat(findCoordinator(1, "waiting").errorCode()).as("FindCoordinator with two brokers")
+                    .isEqualTo(Errors.COORDINATOR_NOT_AVAILABLE.code());
+                Thread.sleep(200);
+            }
+            assertThat(admin.listTopics(new org.apache.kafka.clients.admin.ListTopicsOptions().listInternal(true))
+                .names().get(10, TimeUnit.SECONDS)).doesNotContain(Topic.GROUP_METADATA_TOPIC_NAME);
+
+            cluster.restart(3);
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+                FindCoordinatorResponseData.Coordinator found = findCoordinator(1, "waiting");
+                assertThat(found.errorCode()).isZero();
+                assertThat(found.nodeId()).isBetween(1, 3);
+                assertThat(found.port()).isEqualTo(cluster.clientPort(found.nodeId()));
+            });
+            assertThat(describe(admin, Topic.GROUP_METADATA_TOPIC_NAME).partitions())
+                .allSatisfy(p -> assertThat(p.replicas()).hasSize(3));
+        }
+    }
+
+    private FindCoordinatorResponseData.Coordinator findCoordinator(int node, String group) {
+        try (WireClient wire = WireClient.connect(cluster.bootstrapServer(node))) {
+            FindCoordinatorResponse response = (FindCoordinatorResponse) wire.sendData(ApiKeys.FIND_COORDINATOR, (short) 4,
+                new FindCoordinatorRequestData().setKeyType((byte) 0).setCoordinatorKeys(List.of(group)));
+            return response.data().coordinators().get(0);
         }
     }
 
