@@ -135,7 +135,7 @@ class GroupLoadRetryTest {
         assertThat(loader.isAlive()).isFalse();
         assertThat(c.isLoaded()).isFalse();
         int attempts = groupLog.loadAttempts.get();
-        Thread.sleep(3 * GroupCoordinator.FIRST_LOAD_RETRY_MS);
+        Thread.sleep(3 * CoordinatedPartitions.FIRST_LOAD_RETRY_MS);
         assertThat(groupLog.loadAttempts.get()).as("no attempt after close").isEqualTo(attempts);
     }
 
