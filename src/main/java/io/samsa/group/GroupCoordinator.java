@@ -42,8 +42,8 @@ import java.util.stream.Collectors;
  *
  * <p>This broker coordinates the groups of the offsets partitions it leads, as Kafka: requests for other groups
  * get NOT_COORDINATOR, those of a partition still being replayed COORDINATOR_LOAD_IN_PROGRESS
- * ({@link CoordinatedPartitions}). The classic rebalance protocol is in {@link RebalanceProtocol}, the consumer protocol in {@link ConsumerGroupProtocol}, the groups by id in
- * {@link GroupRegistry}; this class serialises work on each group with the group's lock and implements
+ * ({@link CoordinatedPartitions}). The classic rebalance protocol is in {@link RebalanceProtocol}, the consumer
+ * protocol in {@link ConsumerGroupProtocol}, the groups by id in {@link GroupRegistry}; this class serialises work on each group with the group's lock and implements
  * offsets, listing, describing and deleting for both. (Past ~600 lines because it is the one entry point
  * the request handlers use for all of that; the protocols themselves live in their own classes.)
  *
