@@ -459,14 +459,18 @@ public final class GroupCoordinator implements AutoCloseable {
     public record DeleteOffsetsResult(Errors error, Map<TopicPartition, Errors> partitions) {
     }
 
-    public DeleteOffsetsResult deleteOffsets(String groupId, Collection<TopicPartition> partitions) {
+    /**
+     * OffsetDelete: the offsets leave memory at once and the answer waits until the tombstones are durable (on a
+     * replicated offsets partition: every in-sync replica has them).
+     */
+    public CompletableFuture<DeleteOffsetsResult> deleteOffsets(String groupId, Collection<TopicPartition> partitions) {
         Errors error = checkGroupId(groupId);
         if (error != Errors.NONE) {
-            return new DeleteOffsetsResult(error, Map.of());
+            return CompletableFuture.completedFuture(new DeleteOffsetsResult(error, Map.of()));
         }
         ClassicGroup group = groups.lock(groupId, false);
         if (group == null) {
-            return new DeleteOffsetsResult(Errors.GROUP_ID_NOT_FOUND, Map.of());
+            return CompletableFuture.completedFuture(new DeleteOffsetsResult(Errors.GROUP_ID_NOT_FOUND, Map.of()));
         }
         try {
             boolean active = group.is(GroupState.STABLE) || group.is(GroupState.PREPARING_REBALANCE)
@@ -482,19 +486,20 @@ public final class GroupCoordinator implements AutoCloseable {
                         tombstones.add(GroupRecords.offsetTombstone(groupId, tp));
                     }
                 }
-                Errors appendError = GroupLog.appendedLocally(groupLog.append(groupId, tombstones));
+                CompletableFuture<Errors> write = groupLog.append(groupId, tombstones);
+                Errors appendError = GroupLog.appendedLocally(write);
                 if (appendError != Errors.NONE) {
-                    return new DeleteOffsetsResult(appendError, Map.of());
+                    return CompletableFuture.completedFuture(new DeleteOffsetsResult(appendError, Map.of()));
                 }
                 result.forEach((tp, e) -> {
                     if (e == Errors.NONE) {
                         group.offsets().remove(tp);
                     }
                 });
-                return new DeleteOffsetsResult(Errors.NONE, result);
+                return acknowledged(write, new DeleteOffsetsResult(Errors.NONE, result));
             }
             if (active && !group.usesConsumerProtocol()) {
-                return new DeleteOffsetsResult(Errors.NON_EMPTY_GROUP, Map.of());
+                return CompletableFuture.completedFuture(new DeleteOffsetsResult(Errors.NON_EMPTY_GROUP, Map.of()));
             }
             Map<TopicPartition, Errors> result = new LinkedHashMap<>();
             List<GroupRecords.Entry> tombstones = new ArrayList<>();
@@ -508,19 +513,26 @@ public final class GroupCoordinator implements AutoCloseable {
                     }
                 }
             }
-            Errors appendError = GroupLog.appendedLocally(groupLog.append(groupId, tombstones));
+            CompletableFuture<Errors> write = groupLog.append(groupId, tombstones);
+            Errors appendError = GroupLog.appendedLocally(write);
             if (appendError != Errors.NONE) {
-                return new DeleteOffsetsResult(appendError, Map.of());
+                return CompletableFuture.completedFuture(new DeleteOffsetsResult(appendError, Map.of()));
             }
             for (Map.Entry<TopicPartition, Errors> e : result.entrySet()) {
                 if (e.getValue() == Errors.NONE) {
                     group.offsets().remove(e.getKey());
                 }
             }
-            return new DeleteOffsetsResult(Errors.NONE, result);
+            return acknowledged(write, new DeleteOffsetsResult(Errors.NONE, result));
         } finally {
             group.lock.unlock();
         }
+    }
+
+    /** The result once the write is durable; its error instead when it failed to be. */
+    private static CompletableFuture<DeleteOffsetsResult> acknowledged(CompletableFuture<Errors> write,
+                                                                       DeleteOffsetsResult result) {
+        return write.thenApply(error -> error == Errors.NONE ? result : new DeleteOffsetsResult(error, Map.of()));
     }
 
     /**
@@ -683,23 +695,27 @@ public final class GroupCoordinator implements AutoCloseable {
         return result;
     }
 
-    /** Deletes empty groups with their offsets; a group with members gets NON_EMPTY_GROUP. */
-    public Map<String, Errors> deleteGroups(Collection<String> groupIds) {
-        Map<String, Errors> result = new LinkedHashMap<>();
+    /**
+     * Deletes empty groups with their offsets; a group with members gets NON_EMPTY_GROUP. A deleted group leaves
+     * memory at once; its result waits until the tombstones are durable (every in-sync replica has them).
+     */
+    public CompletableFuture<Map<String, Errors>> deleteGroups(Collection<String> groupIds) {
+        Map<String, CompletableFuture<Errors>> result = new LinkedHashMap<>();
         for (String groupId : groupIds) {
             Errors coordinator = groupId == null ? Errors.NONE : coordinatorError(groupId);
             if (coordinator != Errors.NONE) {
-                result.put(groupId, coordinator);
+                result.put(groupId, CompletableFuture.completedFuture(coordinator));
                 continue;
             }
             ClassicGroup group = groupId == null ? null : groups.lock(groupId, false);
             if (group == null) {
-                result.put(groupId, groupId == null ? Errors.INVALID_GROUP_ID : Errors.GROUP_ID_NOT_FOUND);
+                result.put(groupId, CompletableFuture.completedFuture(
+                    groupId == null ? Errors.INVALID_GROUP_ID : Errors.GROUP_ID_NOT_FOUND));
                 continue;
             }
             try {
                 if (!group.is(GroupState.EMPTY) || group.hasConsumerMembers()) {
-                    result.put(groupId, Errors.NON_EMPTY_GROUP);
+                    result.put(groupId, CompletableFuture.completedFuture(Errors.NON_EMPTY_GROUP));
                     continue;
                 }
                 List<GroupRecords.Entry> tombstones = new ArrayList<>();
@@ -710,18 +726,23 @@ public final class GroupCoordinator implements AutoCloseable {
                 if (group.consumerGroup() != null) {
                     tombstones.add(GroupRecords.consumerGroupTombstone(groupId));
                 }
-                Errors error = GroupLog.appendedLocally(groupLog.append(groupId, tombstones));
+                CompletableFuture<Errors> write = groupLog.append(groupId, tombstones);
+                Errors error = GroupLog.appendedLocally(write);
                 if (error == Errors.NONE) {
                     group.offsets().clear();
                     groups.markDead(group);
                     log.info("Deleted group {}", groupId);
                 }
-                result.put(groupId, error);
+                result.put(groupId, error == Errors.NONE ? write : CompletableFuture.completedFuture(error));
             } finally {
                 group.lock.unlock();
             }
         }
-        return result;
+        return CompletableFuture.allOf(result.values().toArray(CompletableFuture[]::new)).thenApply(all -> {
+            Map<String, Errors> errors = new LinkedHashMap<>();
+            result.forEach((groupId, error) -> errors.put(groupId, error.join()));
+            return errors;
+        });
     }
 
     // ---- helpers

@@ -359,12 +359,13 @@ public final class GroupHandlers {
                 }
             }
         }
-        GroupCoordinator.DeleteOffsetsResult result = groups.deleteOffsets(request.groupId(), toDelete);
-        if (result.error() != Errors.NONE) {
-            return CompletableFuture.completedFuture(new OffsetDeleteResponseData().setErrorCode(result.error().code()));
-        }
-        result.partitions().forEach((tp, error) -> results.get(tp).setErrorCode(error.code()));
-        return CompletableFuture.completedFuture(response);
+        return groups.deleteOffsets(request.groupId(), toDelete).thenApply(result -> {
+            if (result.error() != Errors.NONE) {
+                return new OffsetDeleteResponseData().setErrorCode(result.error().code());
+            }
+            result.partitions().forEach((tp, error) -> results.get(tp).setErrorCode(error.code()));
+            return response;
+        });
     }
 
     // ---- admin
@@ -381,10 +382,12 @@ public final class GroupHandlers {
     }
 
     CompletableFuture<ApiMessage> deleteGroups(RequestContext context, DeleteGroupsRequestData request) {
-        DeleteGroupsResponseData response = new DeleteGroupsResponseData();
-        groups.deleteGroups(new LinkedHashSet<>(request.groupsNames())).forEach((groupId, error) ->
-            response.results().add(new DeleteGroupsResponseData.DeletableGroupResult().setGroupId(groupId)
-                .setErrorCode(error.code()).setErrorMessage(error == Errors.NONE ? null : error.message())));
-        return CompletableFuture.completedFuture(response);
+        return groups.deleteGroups(new LinkedHashSet<>(request.groupsNames())).thenApply(results -> {
+            DeleteGroupsResponseData response = new DeleteGroupsResponseData();
+            results.forEach((groupId, error) ->
+                response.results().add(new DeleteGroupsResponseData.DeletableGroupResult().setGroupId(groupId)
+                    .setErrorCode(error.code()).setErrorMessage(error == Errors.NONE ? null : error.message())));
+            return response;
+        });
     }
 }

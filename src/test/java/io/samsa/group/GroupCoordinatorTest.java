@@ -237,11 +237,11 @@ class GroupCoordinatorTest {
         TopicPartition other = new TopicPartition("other", 0);
         c.commitOffsets("busy", member, null, 1, (short) 9, Map.of(subscribed, new CommittedOffset(1, -1, "", -1),
             other, new CommittedOffset(2, -1, "", -1))).join();
-        GroupCoordinator.DeleteOffsetsResult result = c.deleteOffsets("busy", List.of(subscribed, other));
+        GroupCoordinator.DeleteOffsetsResult result = c.deleteOffsets("busy", List.of(subscribed, other)).join();
         assertThat(result.partitions()).containsEntry(subscribed, Errors.GROUP_SUBSCRIBED_TO_TOPIC).containsEntry(other, Errors.NONE);
         assertThat(c.fetchOffsets("busy", null, false).offsets()).containsOnlyKeys(subscribed);
-        assertThat(c.deleteGroups(List.of("busy"))).containsEntry("busy", Errors.NON_EMPTY_GROUP);
-        assertThat(c.deleteOffsets("nobody", List.of(other)).error()).isEqualTo(Errors.GROUP_ID_NOT_FOUND);
+        assertThat(c.deleteGroups(List.of("busy")).join()).containsEntry("busy", Errors.NON_EMPTY_GROUP);
+        assertThat(c.deleteOffsets("nobody", List.of(other)).join().error()).isEqualTo(Errors.GROUP_ID_NOT_FOUND);
     }
 
     @Test

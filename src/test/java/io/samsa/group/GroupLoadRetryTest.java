@@ -106,7 +106,7 @@ class GroupLoadRetryTest {
         assertThat(c.consumerGroupDescribe(List.of("g"), false, NO_TOPICS).get(0).errorCode())
             .isEqualTo(Errors.COORDINATOR_LOAD_IN_PROGRESS.code());
         assertThat(c.listGroups(List.of(), List.of()).error()).isEqualTo(Errors.COORDINATOR_LOAD_IN_PROGRESS);
-        assertThat(c.deleteGroups(List.of("g"))).containsEntry("g", Errors.COORDINATOR_LOAD_IN_PROGRESS);
+        assertThat(c.deleteGroups(List.of("g")).join()).containsEntry("g", Errors.COORDINATOR_LOAD_IN_PROGRESS);
         // As Kafka: a heartbeat during loading is answered NONE, so members are not sent to rejoin.
         assertThat(c.heartbeat(new HeartbeatRequestData().setGroupId("g").setMemberId("m").setGenerationId(1)))
             .isEqualTo(Errors.NONE);
