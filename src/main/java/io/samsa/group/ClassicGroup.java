@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -56,7 +57,7 @@ final class ClassicGroup {
      * one is applied after it, so that outcomes reach memory in the order of the log even when the in-sync
      * replicas acknowledge several writes at once.
      */
-    java.util.concurrent.CompletableFuture<Void> lastWrite = java.util.concurrent.CompletableFuture.completedFuture(null);
+    CompletableFuture<Void> lastWrite = CompletableFuture.completedFuture(null);
 
     ClassicGroup(String groupId, long nowMs) {
         this.groupId = groupId;
