@@ -137,7 +137,8 @@ public final class ServerConfig extends AbstractConfig {
         .define("broker.heartbeat.interval.ms", Type.INT, 2000, Range.atLeast(1), Importance.MEDIUM,
             "How often a broker heartbeats to the active controller.")
         .define("num.recovery.threads.per.data.dir", Type.INT, 1, Importance.LOW, "Accepted for compatibility.")
-        .define("offsets.topic.replication.factor", Type.SHORT, (short) 1, Importance.LOW, "Replication of __consumer_offsets.")
+        .define("offsets.topic.replication.factor", Type.SHORT, (short) 3, Range.atLeast(1), Importance.HIGH,
+            "Replicas of __consumer_offsets in a cluster (created once that many brokers are unfenced); a single broker uses 1.")
         .define("offsets.topic.num.partitions", Type.INT, 50, Range.atLeast(1), Importance.LOW, "Partitions of __consumer_offsets.")
         .define("transaction.state.log.replication.factor", Type.SHORT, (short) 1, Importance.LOW, "Replication of __transaction_state.")
         .define("transaction.state.log.min.isr", Type.INT, 1, Importance.LOW, "Minimum ISR of __transaction_state.")

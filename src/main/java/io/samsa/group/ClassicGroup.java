@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -51,6 +52,12 @@ final class ClassicGroup {
     private ConsumerGroup consumerGroup;
     /** Pending timers by key ("heartbeat-<member>", "join", "sync"); see {@link GroupCoordinator}. */
     final Map<String, Timeout> timeouts = new HashMap<>();
+    /**
+     * The last of this group's writes whose outcome is applied once the offsets topic replicated it: the next
+     * one is applied after it, so that outcomes reach memory in the order of the log even when the in-sync
+     * replicas acknowledge several writes at once.
+     */
+    CompletableFuture<Void> lastWrite = CompletableFuture.completedFuture(null);
 
     ClassicGroup(String groupId, long nowMs) {
         this.groupId = groupId;

@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * The consumer group protocol of KIP-848 on one group: ConsumerGroupHeartbeat joins, keeps alive, updates
@@ -51,11 +52,12 @@ final class ConsumerGroupProtocol {
      * Kafka answers when online migration is off); an empty classic group — offsets only — becomes a
      * consumer group. A group epoch that moved is stored, so the group and its type survive a restart.
      */
-    ConsumerGroupHeartbeatResponseData heartbeat(ConsumerGroupHeartbeatRequestData request, short version,
-                                                 String clientId, String clientHost, TopicCatalog catalog) {
+    CompletableFuture<ConsumerGroupHeartbeatResponseData> heartbeat(ConsumerGroupHeartbeatRequestData request,
+                                                                    short version, String clientId, String clientHost,
+                                                                    TopicCatalog catalog) {
         ConsumerGroupHeartbeatResponseData invalid = validate(request, version, config.consumerAssignors());
         if (invalid != null) {
-            return invalid;
+            return CompletableFuture.completedFuture(invalid);
         }
         // Regexes are matched against the topic names here, before the group's lock is taken; under the lock
         // only finished results are read. Should the group hold a regex not resolved yet (another member
@@ -68,8 +70,8 @@ final class ConsumerGroupProtocol {
             ClassicGroup group = groups.lock(request.groupId(), request.memberEpoch() == 0);
             if (group == null) {
                 // No such group (after a restart, say): the member must join again.
-                return error(Errors.UNKNOWN_MEMBER_ID, "Member " + request.memberId() + " is not a member of group "
-                    + request.groupId() + ".");
+                return CompletableFuture.completedFuture(error(Errors.UNKNOWN_MEMBER_ID, "Member "
+                    + request.memberId() + " is not a member of group " + request.groupId() + "."));
             }
             try {
                 toResolve = group.consumerGroup() == null ? Set.of()
@@ -84,16 +86,17 @@ final class ConsumerGroupProtocol {
     }
 
     /** A validated heartbeat, the group locked and every regex it needs resolved. */
-    private ConsumerGroupHeartbeatResponseData heartbeatLocked(ClassicGroup group, ConsumerGroupHeartbeatRequestData request,
-                                                               String clientId, String clientHost, TopicCatalog catalog,
-                                                               TopicRegexResolver.View regexTopics) {
+    private CompletableFuture<ConsumerGroupHeartbeatResponseData> heartbeatLocked(
+        ClassicGroup group, ConsumerGroupHeartbeatRequestData request, String clientId, String clientHost,
+        TopicCatalog catalog, TopicRegexResolver.View regexTopics) {
         if (group.consumerGroup() == null) {
             if (!group.is(GroupState.EMPTY) || group.hasPendingJoinMembers()) {
-                return error(Errors.GROUP_ID_NOT_FOUND, "Group " + request.groupId() + " is not a consumer group.");
+                return CompletableFuture.completedFuture(
+                    error(Errors.GROUP_ID_NOT_FOUND, "Group " + request.groupId() + " is not a consumer group."));
             }
             if (request.memberEpoch() != 0) {
-                return error(Errors.UNKNOWN_MEMBER_ID, "Member " + request.memberId() + " is not a member of group "
-                    + request.groupId() + ".");
+                return CompletableFuture.completedFuture(error(Errors.UNKNOWN_MEMBER_ID, "Member "
+                    + request.memberId() + " is not a member of group " + request.groupId() + "."));
             }
             group.setConsumerGroup(new ConsumerGroup());
         }
@@ -101,13 +104,18 @@ final class ConsumerGroupProtocol {
         ConsumerGroupHeartbeatResponseData response = heartbeat(group, request, clientId, clientHost, catalog,
             regexTopics);
         if (group.consumerGroup().groupEpoch != epochBefore) {
-            Errors error = groupLog.append(group.groupId(), List.of(
-                GroupRecords.consumerGroupMetadata(group.groupId(), group.consumerGroup().groupEpoch)));
-            if (error != Errors.NONE) {
-                log.warn("Cannot store the epoch of consumer group {}: {}", group.groupId(), error);
-            }
+            // Answered once the offsets topic has the new epoch (every in-sync replica), as Kafka answers after
+            // its records are committed; a failed write fails the heartbeat and the member retries.
+            return groupLog.append(group.groupId(), List.of(
+                GroupRecords.consumerGroupMetadata(group.groupId(), group.consumerGroup().groupEpoch))).thenApply(error -> {
+                    if (error != Errors.NONE) {
+                        log.warn("Cannot store the epoch of consumer group {}: {}", group.groupId(), error);
+                        return error(error, null);
+                    }
+                    return response;
+                });
         }
-        return response;
+        return CompletableFuture.completedFuture(response);
     }
 
     /** Fills in a ConsumerGroupDescribe result for one group. */

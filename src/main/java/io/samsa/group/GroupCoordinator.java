@@ -28,8 +28,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -39,12 +37,13 @@ import java.util.stream.Collectors;
  * (ConsumerGroupHeartbeat, server-side assignment) — and the offsets that groups and "simple" consumers
  * without group management commit, together with their durable form: records in the internal compacted
  * topic {@code __consumer_offsets} ({@link OffsetsTopic}, in Kafka's record layout, {@link GroupRecords})
- * that are replayed into memory when the broker starts. A group uses one protocol at a time.
+ * that are replayed into memory when this broker becomes the leader of their partition. A group uses one
+ * protocol at a time.
  *
- * <p>This broker is the coordinator of every group. Until {@link #load()} has replayed the stored records,
- * group requests get COORDINATOR_LOAD_IN_PROGRESS. The classic rebalance protocol is in
- * {@link RebalanceProtocol}, the consumer protocol in {@link ConsumerGroupProtocol}, the groups by id in
- * {@link GroupRegistry}; this class serialises work on each group with the group's lock and implements
+ * <p>This broker coordinates the groups of the offsets partitions it leads, as Kafka: requests for other groups
+ * get NOT_COORDINATOR, those of a partition still being replayed COORDINATOR_LOAD_IN_PROGRESS
+ * ({@link CoordinatedPartitions}). The classic rebalance protocol is in {@link RebalanceProtocol}, the consumer
+ * protocol in {@link ConsumerGroupProtocol}, the groups by id in {@link GroupRegistry}; this class serialises work on each group with the group's lock and implements
  * offsets, listing, describing and deleting for both. (Past ~600 lines because it is the one entry point
  * the request handlers use for all of that; the protocols themselves live in their own classes.)
  *
@@ -57,9 +56,6 @@ public final class GroupCoordinator implements AutoCloseable {
     /** What DescribeGroups reports as authorized without an authorizer: READ, DELETE and DESCRIBE on a group. */
     private static final int GROUP_OPERATIONS = (1 << 3) | (1 << 6) | (1 << 8);
     private static final int AUTHORIZED_OPERATIONS_OMITTED = Integer.MIN_VALUE;
-    /** The pause after a failed load, doubled after each further failure up to the maximum. */
-    static final long FIRST_LOAD_RETRY_MS = 100;
-    static final long MAX_LOAD_RETRY_MS = 10_000;
 
     private final GroupConfig config;
     private final GroupLog groupLog;
@@ -68,9 +64,7 @@ public final class GroupCoordinator implements AutoCloseable {
     private final RebalanceProtocol protocol;
     private final ConsumerGroupProtocol consumerProtocol;
     private final GroupRegistry groups;
-    private volatile boolean loaded;
-    /** Released by {@link #close()}: ends the wait between load attempts. */
-    private final CountDownLatch closing = new CountDownLatch(1);
+    private final CoordinatedPartitions partitions;
 
     GroupCoordinator(GroupConfig config, GroupLog groupLog, Time time) {
         this.config = config;
@@ -79,6 +73,7 @@ public final class GroupCoordinator implements AutoCloseable {
         this.protocol = new RebalanceProtocol(config, groupLog, timers, time);
         this.groups = new GroupRegistry(timers, time);
         this.consumerProtocol = new ConsumerGroupProtocol(config, timers, groups, groupLog);
+        this.partitions = new CoordinatedPartitions(groupLog, groups, protocol, time);
     }
 
     /** A coordinator storing its state in {@code __consumer_offsets}. */
@@ -90,8 +85,42 @@ public final class GroupCoordinator implements AutoCloseable {
         return config;
     }
 
+    /** Whether every offsets partition this broker leads is loaded (true while it leads none). */
     public boolean isLoaded() {
-        return loaded;
+        return partitions.isLoaded();
+    }
+
+    /**
+     * Loads every offsets partition this broker leads now, on the calling thread (tests, and a caller that has
+     * nothing to serve before); returns once they are loaded or the coordinator was closed.
+     */
+    public void load() {
+        partitions.load();
+    }
+
+    /**
+     * Starts coordinating the groups of every offsets partition this broker leads now, loading them in the
+     * background (the broker at start-up); later changes come through {@link #partitionElected} and
+     * {@link #partitionResigned}.
+     */
+    public void startLoading() {
+        partitions.startLoading();
+    }
+
+    /**
+     * This broker became the leader of an offsets partition: its groups answer COORDINATOR_LOAD_IN_PROGRESS until
+     * they are replayed in the background. Called on the partition-changes thread.
+     */
+    public void partitionElected(int partition) {
+        partitions.partitionElected(partition);
+    }
+
+    /**
+     * This broker no longer leads an offsets partition (or it was deleted): its groups answer NOT_COORDINATOR
+     * from now on and leave memory. Called on the partition-changes thread.
+     */
+    public void partitionResigned(int partition) {
+        partitions.partitionResigned(partition);
     }
 
     /** Creates the offsets topic if needed (FindCoordinator does, as Kafka); false when it cannot exist yet. */
@@ -100,60 +129,11 @@ public final class GroupCoordinator implements AutoCloseable {
     }
 
     /**
-     * Replays every stored group and offset record into memory, then arms the session timers of loaded
-     * members, and from then on serves requests. Called once, at start-up, off the network threads; returns
-     * when the groups are loaded or the coordinator was closed.
-     *
-     * <p>A replay that fails is retried with a growing pause (an ERROR line each time) rather than given up:
-     * serving with the groups half loaded would answer OffsetFetch with no offsets and consumers would
-     * restart from their reset policy. Until a replay succeeds every group request but Heartbeat gets
-     * COORDINATOR_LOAD_IN_PROGRESS, which clients retry.
+     * The broker coordinating a group: the leader of its offsets partition; -1 while that partition has no
+     * leader or the offsets topic does not exist.
      */
-    public void load() {
-        long start = time.milliseconds();
-        long pauseMs = FIRST_LOAD_RETRY_MS;
-        for (int attempt = 1; !replayStoredRecords(attempt, pauseMs); attempt++) {
-            if (awaitClose(pauseMs)) {
-                return;
-            }
-            pauseMs = Math.min(pauseMs * 2, MAX_LOAD_RETRY_MS);
-        }
-        for (ClassicGroup group : groups.all()) {
-            group.lock.lock();
-            try {
-                for (GroupMember m : group.members()) {
-                    protocol.scheduleHeartbeat(group, m.memberId(), m.sessionTimeoutMs());
-                }
-            } finally {
-                group.lock.unlock();
-            }
-        }
-        loaded = true;
-        log.info("Loaded {} consumer group(s) in {} ms", groups.size(), time.milliseconds() - start);
-    }
-
-    /** One replay of the stored records; false (logged, partial state dropped) when it failed. */
-    private boolean replayStoredRecords(int attempt, long retryInMs) {
-        try {
-            groupLog.load(groups::replay);
-            return true;
-        } catch (RuntimeException e) {
-            // What was replayed before the failure is dropped: the next attempt replays from the start.
-            groups.clear();
-            log.error("Loading consumer groups failed (attempt {}); group requests get COORDINATOR_LOAD_IN_PROGRESS "
-                + "until a retry succeeds, the next in {} ms", attempt, retryInMs, e);
-            return false;
-        }
-    }
-
-    /** Waits up to {@code ms} for {@link #close()}; true when it came. */
-    private boolean awaitClose(long ms) {
-        try {
-            return closing.await(ms, TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return true;
-        }
+    public int coordinatorOf(String groupId) {
+        return groupId == null ? -1 : groupLog.coordinatorOf(groupId);
     }
 
     // ---- membership
@@ -190,7 +170,8 @@ public final class GroupCoordinator implements AutoCloseable {
             }
             if (group.consumerGroup() != null) {
                 // An empty consumer group becomes a classic group: its consumer record goes.
-                Errors dropped = groupLog.append(group.groupId(), List.of(GroupRecords.consumerGroupTombstone(group.groupId())));
+                Errors dropped = GroupLog.appendedLocally(groupLog.append(group.groupId(),
+                    List.of(GroupRecords.consumerGroupTombstone(group.groupId()))));
                 if (dropped != Errors.NONE) {
                     future.complete(RebalanceProtocol.joinError(memberId, dropped));
                     return future;
@@ -224,12 +205,16 @@ public final class GroupCoordinator implements AutoCloseable {
     }
 
     public Errors heartbeat(HeartbeatRequestData request) {
-        if (!loaded) {
+        if (request.groupId() == null || request.groupId().isEmpty()) {
+            return Errors.INVALID_GROUP_ID;
+        }
+        Errors coordinator = coordinatorError(request.groupId());
+        if (coordinator == Errors.COORDINATOR_LOAD_IN_PROGRESS) {
             // As Kafka: while loading, a heartbeat is answered blindly rather than failing the member.
             return Errors.NONE;
         }
-        if (request.groupId() == null || request.groupId().isEmpty()) {
-            return Errors.INVALID_GROUP_ID;
+        if (coordinator != Errors.NONE) {
+            return coordinator;
         }
         ClassicGroup group = groups.lock(request.groupId(), false);
         if (group == null) {
@@ -273,11 +258,13 @@ public final class GroupCoordinator implements AutoCloseable {
      * ConsumerGroupHeartbeat: joins, keeps alive, updates or leaves a member of a consumer-protocol group
      * ({@link ConsumerGroupProtocol}).
      */
-    public ConsumerGroupHeartbeatResponseData consumerGroupHeartbeat(ConsumerGroupHeartbeatRequestData request,
-                                                                     short version, String clientId,
-                                                                     String clientHost, TopicCatalog catalog) {
-        if (!loaded) {
-            return ConsumerGroupProtocol.error(Errors.COORDINATOR_LOAD_IN_PROGRESS, null);
+    public CompletableFuture<ConsumerGroupHeartbeatResponseData> consumerGroupHeartbeat(
+        ConsumerGroupHeartbeatRequestData request, short version, String clientId, String clientHost, TopicCatalog catalog) {
+        if (request.groupId() != null && !request.groupId().isEmpty()) {
+            Errors coordinator = coordinatorError(request.groupId());
+            if (coordinator != Errors.NONE) {
+                return CompletableFuture.completedFuture(ConsumerGroupProtocol.error(coordinator, null));
+            }
         }
         return consumerProtocol.heartbeat(request, version, clientId, clientHost, catalog);
     }
@@ -291,8 +278,9 @@ public final class GroupCoordinator implements AutoCloseable {
                 new ConsumerGroupDescribeResponseData.DescribedGroup().setGroupId(groupId)
                     .setAuthorizedOperations(includeAuthorizedOperations ? GROUP_OPERATIONS : AUTHORIZED_OPERATIONS_OMITTED);
             result.add(described);
-            if (!loaded) {
-                described.setErrorCode(Errors.COORDINATOR_LOAD_IN_PROGRESS.code());
+            Errors coordinator = groupId == null || groupId.isEmpty() ? Errors.NONE : coordinatorError(groupId);
+            if (coordinator != Errors.NONE) {
+                described.setErrorCode(coordinator.code());
             } else {
                 consumerProtocol.describe(groupId, described, catalog);
             }
@@ -304,9 +292,10 @@ public final class GroupCoordinator implements AutoCloseable {
 
     /**
      * Commits offsets for a group member (generation ≥ 0) or a simple consumer (generation -1, accepted while
-     * the group has no members). Returns each partition's result.
+     * the group has no members). Completes with each partition's result once the offsets topic has the commit
+     * (on a replicated partition: every in-sync replica); only then do the offsets become visible.
      */
-    public Map<TopicPartition, Errors> commitOffsets(String groupId, String memberId, String groupInstanceId,
+    public CompletableFuture<Map<TopicPartition, Errors>> commitOffsets(String groupId, String memberId, String groupInstanceId,
                                                      int generationId, short version,
                                                      Map<TopicPartition, CommittedOffset> offsets) {
         return commitOffsets(groupId, memberId, groupInstanceId, generationId, version, -1, offsets);
@@ -316,24 +305,26 @@ public final class GroupCoordinator implements AutoCloseable {
      * As {@link #commitOffsets(String, String, String, int, short, Map)}, with OffsetCommit v2–v4's retention
      * time: when not -1 the offsets expire that long after the commit, whatever the group's state.
      */
-    public Map<TopicPartition, Errors> commitOffsets(String groupId, String memberId, String groupInstanceId,
-                                                     int generationId, short version, long retentionTimeMs,
-                                                     Map<TopicPartition, CommittedOffset> offsets) {
+    public CompletableFuture<Map<TopicPartition, Errors>> commitOffsets(String groupId, String memberId,
+                                                                        String groupInstanceId, int generationId,
+                                                                        short version, long retentionTimeMs,
+                                                                        Map<TopicPartition, CommittedOffset> offsets) {
         Errors error = checkGroupId(groupId);
         if (error != Errors.NONE) {
-            return allWith(offsets.keySet(), error);
+            return CompletableFuture.completedFuture(allWith(offsets.keySet(), error));
         }
         ClassicGroup group = groups.lock(groupId, false);
         if (group == null) {
             if (generationId >= 0) {
-                return allWith(offsets.keySet(), version >= 9 ? Errors.GROUP_ID_NOT_FOUND : Errors.ILLEGAL_GENERATION);
+                return CompletableFuture.completedFuture(allWith(offsets.keySet(),
+                    version >= 9 ? Errors.GROUP_ID_NOT_FOUND : Errors.ILLEGAL_GENERATION));
             }
             group = groups.lock(groupId, true);
         }
         try {
             error = validateOffsetCommit(group, memberId == null ? "" : memberId, groupInstanceId, generationId, version);
             if (error != Errors.NONE) {
-                return allWith(offsets.keySet(), error);
+                return CompletableFuture.completedFuture(allWith(offsets.keySet(), error));
             }
             if (group.is(GroupState.STABLE) || group.is(GroupState.PREPARING_REBALANCE)) {
                 protocol.touchSession(group, memberId);
@@ -353,18 +344,39 @@ public final class GroupCoordinator implements AutoCloseable {
                 accepted.put(e.getKey(), stamped);
                 entries.add(GroupRecords.offsetCommit(groupId, e.getKey(), stamped));
             }
-            Errors appendError = groupLog.append(groupId, entries);
-            for (Map.Entry<TopicPartition, CommittedOffset> e : accepted.entrySet()) {
-                result.put(e.getKey(), appendError);
-                if (appendError == Errors.NONE) {
-                    group.offsets().put(e.getKey(), e.getValue());
+            ClassicGroup committing = group;
+            return afterWrite(group, groupLog.append(groupId, entries), appendError -> {
+                for (Map.Entry<TopicPartition, CommittedOffset> e : accepted.entrySet()) {
+                    result.put(e.getKey(), appendError);
+                    if (appendError == Errors.NONE) {
+                        committing.offsets().put(e.getKey(), e.getValue());
+                    }
                 }
-            }
-            dropIfUnused(group);
-            return result;
+                dropIfUnused(committing);
+                return result;
+            });
         } finally {
             group.lock.unlock();
         }
+    }
+
+    /**
+     * Applies a write's outcome under the group's lock once the offsets topic acknowledged it and the group's
+     * earlier writes were applied. The caller holds the lock; when the write is acknowledged at once (a single
+     * broker) the outcome is applied before this returns.
+     */
+    private <T> CompletableFuture<T> afterWrite(ClassicGroup group, CompletableFuture<Errors> write,
+                                                Function<Errors, T> apply) {
+        CompletableFuture<T> applied = group.lastWrite.thenCompose(previous -> write).thenApply(error -> {
+            group.lock.lock();
+            try {
+                return apply.apply(error);
+            } finally {
+                group.lock.unlock();
+            }
+        });
+        group.lastWrite = applied.handle((result, failure) -> null);
+        return applied;
     }
 
     private static Errors validateOffsetCommit(ClassicGroup group, String memberId, String groupInstanceId, int generationId,
@@ -397,9 +409,12 @@ public final class GroupCoordinator implements AutoCloseable {
      * epoch are current, else UNKNOWN_MEMBER_ID or STALE_MEMBER_EPOCH as in Kafka.
      */
     public Errors validateOffsetFetch(String groupId, String memberId, int memberEpoch) {
-        if (!loaded) {
-            // The groups are being replayed (unlocked): nothing may look at them yet.
-            return Errors.COORDINATOR_LOAD_IN_PROGRESS;
+        if (groupId != null) {
+            // While the groups are being replayed (unlocked) nothing may look at them.
+            Errors coordinator = coordinatorError(groupId);
+            if (coordinator != Errors.NONE) {
+                return coordinator;
+            }
         }
         return consumerProtocol.validateOffsetFetch(groupId, memberId, memberEpoch);
     }
@@ -414,11 +429,12 @@ public final class GroupCoordinator implements AutoCloseable {
      * {@code requireStable} needs no waiting.
      */
     public FetchResult fetchOffsets(String groupId, Collection<TopicPartition> partitions, boolean requireStable) {
-        if (!loaded) {
-            return new FetchResult(Errors.COORDINATOR_LOAD_IN_PROGRESS, Map.of());
-        }
         if (groupId == null) {
             return new FetchResult(Errors.INVALID_GROUP_ID, Map.of());
+        }
+        Errors coordinator = coordinatorError(groupId);
+        if (coordinator != Errors.NONE) {
+            return new FetchResult(coordinator, Map.of());
         }
         Map<TopicPartition, CommittedOffset> result = new LinkedHashMap<>();
         ClassicGroup group = groups.lock(groupId, false);
@@ -443,14 +459,18 @@ public final class GroupCoordinator implements AutoCloseable {
     public record DeleteOffsetsResult(Errors error, Map<TopicPartition, Errors> partitions) {
     }
 
-    public DeleteOffsetsResult deleteOffsets(String groupId, Collection<TopicPartition> partitions) {
+    /**
+     * OffsetDelete: the offsets leave memory at once and the answer waits until the tombstones are durable (on a
+     * replicated offsets partition: every in-sync replica has them).
+     */
+    public CompletableFuture<DeleteOffsetsResult> deleteOffsets(String groupId, Collection<TopicPartition> partitions) {
         Errors error = checkGroupId(groupId);
         if (error != Errors.NONE) {
-            return new DeleteOffsetsResult(error, Map.of());
+            return CompletableFuture.completedFuture(new DeleteOffsetsResult(error, Map.of()));
         }
         ClassicGroup group = groups.lock(groupId, false);
         if (group == null) {
-            return new DeleteOffsetsResult(Errors.GROUP_ID_NOT_FOUND, Map.of());
+            return CompletableFuture.completedFuture(new DeleteOffsetsResult(Errors.GROUP_ID_NOT_FOUND, Map.of()));
         }
         try {
             boolean active = group.is(GroupState.STABLE) || group.is(GroupState.PREPARING_REBALANCE)
@@ -466,19 +486,20 @@ public final class GroupCoordinator implements AutoCloseable {
                         tombstones.add(GroupRecords.offsetTombstone(groupId, tp));
                     }
                 }
-                Errors appendError = groupLog.append(groupId, tombstones);
+                CompletableFuture<Errors> write = groupLog.append(groupId, tombstones);
+                Errors appendError = GroupLog.appendedLocally(write);
                 if (appendError != Errors.NONE) {
-                    return new DeleteOffsetsResult(appendError, Map.of());
+                    return CompletableFuture.completedFuture(new DeleteOffsetsResult(appendError, Map.of()));
                 }
                 result.forEach((tp, e) -> {
                     if (e == Errors.NONE) {
                         group.offsets().remove(tp);
                     }
                 });
-                return new DeleteOffsetsResult(Errors.NONE, result);
+                return acknowledged(write, new DeleteOffsetsResult(Errors.NONE, result));
             }
             if (active && !group.usesConsumerProtocol()) {
-                return new DeleteOffsetsResult(Errors.NON_EMPTY_GROUP, Map.of());
+                return CompletableFuture.completedFuture(new DeleteOffsetsResult(Errors.NON_EMPTY_GROUP, Map.of()));
             }
             Map<TopicPartition, Errors> result = new LinkedHashMap<>();
             List<GroupRecords.Entry> tombstones = new ArrayList<>();
@@ -492,19 +513,26 @@ public final class GroupCoordinator implements AutoCloseable {
                     }
                 }
             }
-            Errors appendError = groupLog.append(groupId, tombstones);
+            CompletableFuture<Errors> write = groupLog.append(groupId, tombstones);
+            Errors appendError = GroupLog.appendedLocally(write);
             if (appendError != Errors.NONE) {
-                return new DeleteOffsetsResult(appendError, Map.of());
+                return CompletableFuture.completedFuture(new DeleteOffsetsResult(appendError, Map.of()));
             }
             for (Map.Entry<TopicPartition, Errors> e : result.entrySet()) {
                 if (e.getValue() == Errors.NONE) {
                     group.offsets().remove(e.getKey());
                 }
             }
-            return new DeleteOffsetsResult(Errors.NONE, result);
+            return acknowledged(write, new DeleteOffsetsResult(Errors.NONE, result));
         } finally {
             group.lock.unlock();
         }
+    }
+
+    /** The result once the write is durable; its error instead when it failed to be. */
+    private static CompletableFuture<DeleteOffsetsResult> acknowledged(CompletableFuture<Errors> write,
+                                                                       DeleteOffsetsResult result) {
+        return write.thenApply(error -> error == Errors.NONE ? result : new DeleteOffsetsResult(error, Map.of()));
     }
 
     /**
@@ -514,12 +542,12 @@ public final class GroupCoordinator implements AutoCloseable {
      * deleted. Tombstones make the expiry durable. Run periodically by the broker.
      */
     public void expireOffsets() {
-        if (!loaded) {
-            return;
-        }
         long now = time.milliseconds();
         int expired = 0;
         for (ClassicGroup group : groups.all()) {
+            if (coordinatorError(group.groupId()) != Errors.NONE) {
+                continue;
+            }
             group.lock.lock();
             try {
                 expired += expireOffsets(group, now);
@@ -569,7 +597,7 @@ public final class GroupCoordinator implements AutoCloseable {
                 tombstones.add(GroupRecords.consumerGroupTombstone(group.groupId()));
             }
         }
-        Errors error = groupLog.append(group.groupId(), tombstones);
+        Errors error = GroupLog.appendedLocally(groupLog.append(group.groupId(), tombstones));
         if (error != Errors.NONE) {
             log.warn("Cannot expire offsets of group {}: {}", group.groupId(), error);
             return 0;
@@ -587,13 +615,16 @@ public final class GroupCoordinator implements AutoCloseable {
     }
 
     public ListResult listGroups(Collection<String> statesFilter, Collection<String> typesFilter) {
-        if (!loaded) {
+        if (partitions.anyLoading()) {
             return new ListResult(Errors.COORDINATOR_LOAD_IN_PROGRESS, List.of());
         }
         Set<String> states = statesFilter.stream().map(s -> s.trim().toLowerCase(Locale.ROOT)).collect(Collectors.toSet());
         Set<String> types = typesFilter.stream().map(s -> s.trim().toLowerCase(Locale.ROOT)).collect(Collectors.toSet());
         List<ListedGroup> result = new ArrayList<>();
         for (ClassicGroup group : groups.all()) {
+            if (coordinatorError(group.groupId()) != Errors.NONE) {
+                continue;
+            }
             group.lock.lock();
             try {
                 if (group.is(GroupState.DEAD)) {
@@ -620,8 +651,9 @@ public final class GroupCoordinator implements AutoCloseable {
         int operations = includeAuthorizedOperations ? GROUP_OPERATIONS : AUTHORIZED_OPERATIONS_OMITTED;
         for (String groupId : groupIds) {
             DescribedGroup described = new DescribedGroup().setGroupId(groupId).setAuthorizedOperations(operations);
-            if (!loaded) {
-                result.add(described.setErrorCode(Errors.COORDINATOR_LOAD_IN_PROGRESS.code()).setGroupState(""));
+            Errors coordinator = groupId == null ? Errors.NONE : coordinatorError(groupId);
+            if (coordinator != Errors.NONE) {
+                result.add(described.setErrorCode(coordinator.code()).setGroupState(""));
                 continue;
             }
             ClassicGroup group = groupId == null ? null : groups.lock(groupId, false);
@@ -663,22 +695,27 @@ public final class GroupCoordinator implements AutoCloseable {
         return result;
     }
 
-    /** Deletes empty groups with their offsets; a group with members gets NON_EMPTY_GROUP. */
-    public Map<String, Errors> deleteGroups(Collection<String> groupIds) {
-        Map<String, Errors> result = new LinkedHashMap<>();
+    /**
+     * Deletes empty groups with their offsets; a group with members gets NON_EMPTY_GROUP. A deleted group leaves
+     * memory at once; its result waits until the tombstones are durable (every in-sync replica has them).
+     */
+    public CompletableFuture<Map<String, Errors>> deleteGroups(Collection<String> groupIds) {
+        Map<String, CompletableFuture<Errors>> result = new LinkedHashMap<>();
         for (String groupId : groupIds) {
-            if (!loaded) {
-                result.put(groupId, Errors.COORDINATOR_LOAD_IN_PROGRESS);
+            Errors coordinator = groupId == null ? Errors.NONE : coordinatorError(groupId);
+            if (coordinator != Errors.NONE) {
+                result.put(groupId, CompletableFuture.completedFuture(coordinator));
                 continue;
             }
             ClassicGroup group = groupId == null ? null : groups.lock(groupId, false);
             if (group == null) {
-                result.put(groupId, groupId == null ? Errors.INVALID_GROUP_ID : Errors.GROUP_ID_NOT_FOUND);
+                result.put(groupId, CompletableFuture.completedFuture(
+                    groupId == null ? Errors.INVALID_GROUP_ID : Errors.GROUP_ID_NOT_FOUND));
                 continue;
             }
             try {
                 if (!group.is(GroupState.EMPTY) || group.hasConsumerMembers()) {
-                    result.put(groupId, Errors.NON_EMPTY_GROUP);
+                    result.put(groupId, CompletableFuture.completedFuture(Errors.NON_EMPTY_GROUP));
                     continue;
                 }
                 List<GroupRecords.Entry> tombstones = new ArrayList<>();
@@ -689,27 +726,39 @@ public final class GroupCoordinator implements AutoCloseable {
                 if (group.consumerGroup() != null) {
                     tombstones.add(GroupRecords.consumerGroupTombstone(groupId));
                 }
-                Errors error = groupLog.append(groupId, tombstones);
+                CompletableFuture<Errors> write = groupLog.append(groupId, tombstones);
+                Errors error = GroupLog.appendedLocally(write);
                 if (error == Errors.NONE) {
                     group.offsets().clear();
                     groups.markDead(group);
                     log.info("Deleted group {}", groupId);
                 }
-                result.put(groupId, error);
+                result.put(groupId, error == Errors.NONE ? write : CompletableFuture.completedFuture(error));
             } finally {
                 group.lock.unlock();
             }
         }
-        return result;
+        return CompletableFuture.allOf(result.values().toArray(CompletableFuture[]::new)).thenApply(all -> {
+            Map<String, Errors> errors = new LinkedHashMap<>();
+            result.forEach((groupId, error) -> errors.put(groupId, error.join()));
+            return errors;
+        });
     }
 
     // ---- helpers
 
     private Errors checkGroupId(String groupId) {
-        if (!loaded) {
-            return Errors.COORDINATOR_LOAD_IN_PROGRESS;
+        if (groupId == null || groupId.isEmpty()) {
+            // As Kafka: a group id that cannot name a partition is refused before the coordinator is looked at,
+            // except while the coordinator still loads (it answers that first, with nothing to check yet).
+            return partitions.anyLoading() ? Errors.COORDINATOR_LOAD_IN_PROGRESS
+                : Errors.INVALID_GROUP_ID;
         }
-        return groupId == null || groupId.isEmpty() ? Errors.INVALID_GROUP_ID : Errors.NONE;
+        return coordinatorError(groupId);
+    }
+
+    private Errors coordinatorError(String groupId) {
+        return partitions.coordinatorError(groupId);
     }
 
     /** Removes a group that has no members, no offsets and no protocol (a failed first commit). */
@@ -730,18 +779,16 @@ public final class GroupCoordinator implements AutoCloseable {
     /** Stops loading (if it is still retrying) and the timers; parked JoinGroup and SyncGroup requests are answered NOT_COORDINATOR. */
     @Override
     public void close() {
-        closing.countDown();
+        partitions.close();
         timers.close();
         for (ClassicGroup group : groups.all()) {
             group.lock.lock();
             try {
-                for (GroupMember m : group.members()) {
-                    group.completeJoin(m, RebalanceProtocol.joinError(m.memberId(), Errors.NOT_COORDINATOR));
-                    m.completeSync(RebalanceProtocol.syncError(Errors.NOT_COORDINATOR));
-                }
+                CoordinatedPartitions.answerParked(group, Errors.NOT_COORDINATOR);
             } finally {
                 group.lock.unlock();
             }
         }
+        groupLog.close();
     }
 }

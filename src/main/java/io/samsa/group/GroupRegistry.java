@@ -54,15 +54,6 @@ final class GroupRegistry {
         return groups.values();
     }
 
-    /** Forgets every group: a load that failed half-way starts again from nothing. Only before serving. */
-    void clear() {
-        groups.clear();
-    }
-
-    int size() {
-        return groups.size();
-    }
-
     /** Deletes a group: its timers stop, it becomes Dead and leaves the registry. The caller holds its lock. */
     void markDead(ClassicGroup group) {
         timers.cancelAll(group);

@@ -198,7 +198,8 @@ final class RebalanceProtocol {
                 }
                 // Same protocol: no rebalance, the member keeps its assignment under its new id.
                 Map<String, byte[]> assignment = currentAssignment(group);
-                Errors error = groupLog.append(group.groupId(), List.of(GroupRecords.groupMetadata(group, assignment)));
+                Errors error = GroupLog.appendedLocally(
+                    groupLog.append(group.groupId(), List.of(GroupRecords.groupMetadata(group, assignment))));
                 if (error != Errors.NONE) {
                     group.updateMember(member, oldProtocols, oldRebalanceTimeout, oldSessionTimeout, null);
                     GroupMember restored = group.replaceStaticMember(request.groupInstanceId(), newMemberId, oldMemberId);
@@ -309,7 +310,8 @@ final class RebalanceProtocol {
         group.initNextGeneration(time.milliseconds());
         if (group.is(GroupState.EMPTY)) {
             log.info("Group {} with generation {} is now empty", group.groupId(), group.generationId());
-            Errors error = groupLog.append(group.groupId(), List.of(GroupRecords.groupMetadata(group, Map.of())));
+            Errors error = GroupLog.appendedLocally(
+                groupLog.append(group.groupId(), List.of(GroupRecords.groupMetadata(group, Map.of()))));
             if (error != Errors.NONE) {
                 log.warn("Cannot store the empty generation of group {}: {}", group.groupId(), error);
             }
@@ -413,7 +415,23 @@ final class RebalanceProtocol {
         for (GroupMember m : group.members()) {
             assignment.putIfAbsent(m.memberId(), GroupMember.EMPTY_ASSIGNMENT);
         }
-        Errors error = groupLog.append(group.groupId(), List.of(GroupRecords.groupMetadata(group, assignment)));
+        // The members get their assignment once the offsets topic has it (every in-sync replica), as in Kafka; the
+        // group stays in CompletingRebalance meanwhile. On a single broker that is before append returns.
+        int generation = group.generationId();
+        groupLog.append(group.groupId(), List.of(GroupRecords.groupMetadata(group, assignment))).thenAccept(error -> {
+            group.lock.lock();
+            try {
+                if (group.generationId() == generation && group.is(GroupState.COMPLETING_REBALANCE)) {
+                    assignmentStored(group, assignment, error);
+                }
+            } finally {
+                group.lock.unlock();
+            }
+        });
+    }
+
+    /** The outcome of storing a generation's assignment: members get it, or the error and a new rebalance. */
+    private void assignmentStored(ClassicGroup group, Map<String, byte[]> assignment, Errors error) {
         if (error != Errors.NONE) {
             resetAndPropagateAssignmentWithError(group, error);
             maybePrepareRebalanceOrCompleteJoin(group, "storing the assignment failed with " + error);

@@ -74,6 +74,7 @@ public final class PartitionManager implements MetadataStore.Listener, AutoClose
     private volatile Partition.IsrChanges isrChanges = (partition, epoch, current, proposed, joining) ->
         CompletableFuture.failedFuture(new IllegalStateException("no controller to change the ISR"));
     private volatile ReplicaFollowers followers = ReplicaFollowers.NONE;
+    private final List<LeadershipListener> leadershipListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final LogDirFailures logDirFailures = new LogDirFailures();
     private volatile Map<String, Object> topicDefaults;
     private final ExecutorService changes = Executors.newSingleThreadExecutor(new DefaultThreadFactory("samsa-partition-changes", true));
@@ -96,6 +97,29 @@ public final class PartitionManager implements MetadataStore.Listener, AutoClose
 
         /** Stop fetching it: this broker leads it now, or it is gone. */
         void unfollow(Partition partition);
+    }
+
+    /**
+     * Told, on the partition-changes thread, when this broker becomes or stops being the leader of a partition it
+     * hosts (a new leader epoch counts as a change), and when a partition it led is deleted. The group coordinator
+     * uses it to load and unload the groups of {@code __consumer_offsets} partitions.
+     */
+    public interface LeadershipListener {
+        void onLeadershipChange(Partition partition, boolean leader);
+    }
+
+    public void addLeadershipListener(LeadershipListener listener) {
+        leadershipListeners.add(listener);
+    }
+
+    private void notifyLeadership(Partition partition, boolean leader) {
+        for (LeadershipListener listener : leadershipListeners) {
+            try {
+                listener.onLeadershipChange(partition, leader);
+            } catch (RuntimeException e) {
+                log.error("A leadership listener failed on {}", partition.topicPartition(), e);
+            }
+        }
     }
 
     /** For a node of a cluster: how leaders change their ISR, and who fetches for followers. Before {@link #load}. */
@@ -410,18 +434,27 @@ public final class PartitionManager implements MetadataStore.Listener, AutoClose
                     config = logConfig(topic);
                 }
                 Partition existing = partitions.get(tp);
+                boolean leadershipChanged;
                 if (existing == null) {
                     existing = open(tp, topic.topicId(), config, p);
                     partitions.put(tp, existing);
+                    leadershipChanged = existing.isLeader();
                 } else {
+                    boolean wasLeader = existing.isLeader();
+                    int epochBefore = existing.leaderEpoch();
                     existing.updateReplicas(p.replicas());
                     existing.updateLeadership(p.leader(), p.leaderEpoch(), p.isr(), time.milliseconds());
                     existing.log().updateConfig(config);
+                    leadershipChanged = wasLeader != existing.isLeader()
+                        || (existing.isLeader() && existing.leaderEpoch() != epochBefore);
                 }
                 if (existing.isLeader()) {
                     followers.unfollow(existing);
                 } else {
                     followers.follow(existing, p.leader());
+                }
+                if (leadershipChanged) {
+                    notifyLeadership(existing, existing.isLeader());
                 }
                 // Waiting produces and fetches look again: the leader or the ISR may have changed.
                 producePurgatory.checkAndComplete(tp);
@@ -472,6 +505,9 @@ public final class PartitionManager implements MetadataStore.Listener, AutoClose
             Partition partition = partitions.remove(tp);
             if (partition != null) {
                 followers.unfollow(partition);
+                if (partition.isLeader()) {
+                    notifyLeadership(partition, false);
+                }
                 fetchPurgatory.checkAndComplete(tp);
                 producePurgatory.checkAndComplete(tp);
                 partition.log().delete();

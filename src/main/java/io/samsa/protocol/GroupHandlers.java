@@ -58,13 +58,11 @@ public final class GroupHandlers {
     private final GroupCoordinator groups;
     private final Controller controller;
     private final ClusterInfo cluster;
-    private final int nodeId;
 
-    GroupHandlers(GroupCoordinator groups, Controller controller, ClusterInfo cluster, int nodeId) {
+    GroupHandlers(GroupCoordinator groups, Controller controller, ClusterInfo cluster) {
         this.groups = groups;
         this.controller = controller;
         this.cluster = cluster;
-        this.nodeId = nodeId;
     }
 
     public void registerWith(RequestDispatcher dispatcher) {
@@ -99,13 +97,13 @@ public final class GroupHandlers {
             FindCoordinatorResponseData response = new FindCoordinatorResponseData();
             if (version >= 4) {
                 for (String key : request.coordinatorKeys()) {
-                    Coordinator c = coordinatorFor(context, request.keyType(), ready);
+                    Coordinator c = coordinatorFor(context, request.keyType(), key, ready);
                     response.coordinators().add(new FindCoordinatorResponseData.Coordinator().setKey(key)
                         .setErrorCode(c.error().code()).setErrorMessage(c.message())
                         .setNodeId(c.nodeId()).setHost(c.host()).setPort(c.port()));
                 }
             } else {
-                Coordinator c = coordinatorFor(context, request.keyType(), ready);
+                Coordinator c = coordinatorFor(context, request.keyType(), request.key(), ready);
                 response.setErrorCode(c.error().code()).setErrorMessage(c.message())
                     .setNodeId(c.nodeId()).setHost(c.host()).setPort(c.port());
             }
@@ -113,7 +111,8 @@ public final class GroupHandlers {
         });
     }
 
-    private Coordinator coordinatorFor(RequestContext context, byte keyType, boolean offsetsTopicReady) {
+    /** A group's coordinator is the leader of its offsets partition, at its endpoint for the request's listener. */
+    private Coordinator coordinatorFor(RequestContext context, byte keyType, String key, boolean offsetsTopicReady) {
         if (keyType == CoordinatorType.TRANSACTION.id()) {
             // Fatal for the producer (as InitProducerId's answer), rather than a retriable error it would wait on.
             return Coordinator.error(Errors.TRANSACTIONAL_ID_AUTHORIZATION_FAILED,
@@ -126,15 +125,20 @@ public final class GroupHandlers {
         if (!offsetsTopicReady) {
             return Coordinator.error(Errors.COORDINATOR_NOT_AVAILABLE, Errors.COORDINATOR_NOT_AVAILABLE.message());
         }
+        int coordinator = groups.coordinatorOf(key);
+        if (coordinator < 0) {
+            return Coordinator.error(Errors.COORDINATOR_NOT_AVAILABLE, "The offsets partition of the group has no leader");
+        }
         for (ClusterInfo.Broker broker : cluster.brokers()) {
-            if (broker.nodeId() == nodeId) {
+            if (broker.nodeId() == coordinator) {
                 Endpoint endpoint = broker.advertisedEndpoints().get(context.listenerName());
                 if (endpoint != null) {
-                    return new Coordinator(Errors.NONE, null, nodeId, endpoint.host(), endpoint.port());
+                    return new Coordinator(Errors.NONE, null, coordinator, endpoint.host(), endpoint.port());
                 }
             }
         }
-        return Coordinator.error(Errors.COORDINATOR_NOT_AVAILABLE, "No endpoint for listener " + context.listenerName());
+        return Coordinator.error(Errors.COORDINATOR_NOT_AVAILABLE, "No endpoint of broker " + coordinator
+            + " for listener " + context.listenerName());
     }
 
     // ---- membership
@@ -172,8 +176,8 @@ public final class GroupHandlers {
     CompletableFuture<ApiMessage> consumerGroupHeartbeat(RequestContext context, ConsumerGroupHeartbeatRequestData request) {
         String host = context.clientAddress() == null || context.clientAddress().getAddress() == null
             ? "" : context.clientAddress().getAddress().toString();
-        return CompletableFuture.completedFuture(groups.consumerGroupHeartbeat(request, context.apiVersion(),
-            context.clientId(), host, catalog(controller.image())));
+        return groups.consumerGroupHeartbeat(request, context.apiVersion(), context.clientId(), host,
+            catalog(controller.image())).thenApply(response -> response);
     }
 
     CompletableFuture<ApiMessage> consumerGroupDescribe(RequestContext context, ConsumerGroupDescribeRequestData request) {
@@ -233,13 +237,15 @@ public final class GroupHandlers {
                 }
             }
         }
-        if (!toCommit.isEmpty()) {
-            long retentionMs = version <= 4 ? request.retentionTimeMs() : -1;
-            Map<TopicPartition, Errors> errors = groups.commitOffsets(request.groupId(), request.memberId(),
-                request.groupInstanceId(), request.generationIdOrMemberEpoch(), version, retentionMs, toCommit);
-            errors.forEach((tp, error) -> results.get(tp).setErrorCode(error.code()));
+        if (toCommit.isEmpty()) {
+            return CompletableFuture.completedFuture(response);
         }
-        return CompletableFuture.completedFuture(response);
+        long retentionMs = version <= 4 ? request.retentionTimeMs() : -1;
+        return groups.commitOffsets(request.groupId(), request.memberId(), request.groupInstanceId(),
+            request.generationIdOrMemberEpoch(), version, retentionMs, toCommit).thenApply(errors -> {
+                errors.forEach((tp, error) -> results.get(tp).setErrorCode(error.code()));
+                return response;
+            });
     }
 
     CompletableFuture<ApiMessage> offsetFetch(RequestContext context, OffsetFetchRequestData request) {
@@ -353,12 +359,13 @@ public final class GroupHandlers {
                 }
             }
         }
-        GroupCoordinator.DeleteOffsetsResult result = groups.deleteOffsets(request.groupId(), toDelete);
-        if (result.error() != Errors.NONE) {
-            return CompletableFuture.completedFuture(new OffsetDeleteResponseData().setErrorCode(result.error().code()));
-        }
-        result.partitions().forEach((tp, error) -> results.get(tp).setErrorCode(error.code()));
-        return CompletableFuture.completedFuture(response);
+        return groups.deleteOffsets(request.groupId(), toDelete).thenApply(result -> {
+            if (result.error() != Errors.NONE) {
+                return new OffsetDeleteResponseData().setErrorCode(result.error().code());
+            }
+            result.partitions().forEach((tp, error) -> results.get(tp).setErrorCode(error.code()));
+            return response;
+        });
     }
 
     // ---- admin
@@ -375,10 +382,12 @@ public final class GroupHandlers {
     }
 
     CompletableFuture<ApiMessage> deleteGroups(RequestContext context, DeleteGroupsRequestData request) {
-        DeleteGroupsResponseData response = new DeleteGroupsResponseData();
-        groups.deleteGroups(new LinkedHashSet<>(request.groupsNames())).forEach((groupId, error) ->
-            response.results().add(new DeleteGroupsResponseData.DeletableGroupResult().setGroupId(groupId)
-                .setErrorCode(error.code()).setErrorMessage(error == Errors.NONE ? null : error.message())));
-        return CompletableFuture.completedFuture(response);
+        return groups.deleteGroups(new LinkedHashSet<>(request.groupsNames())).thenApply(results -> {
+            DeleteGroupsResponseData response = new DeleteGroupsResponseData();
+            results.forEach((groupId, error) ->
+                response.results().add(new DeleteGroupsResponseData.DeletableGroupResult().setGroupId(groupId)
+                    .setErrorCode(error.code()).setErrorMessage(error == Errors.NONE ? null : error.message())));
+            return response;
+        });
     }
 }

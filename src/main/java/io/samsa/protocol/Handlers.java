@@ -32,7 +32,7 @@ public final class Handlers {
             config.getInt(ServerConfig.FETCH_MAX_BYTES)).registerWith(dispatcher);
         new OffsetHandlers(controller, partitions).registerWith(dispatcher);
         new ConfigHandlers(controller, describer, nodeId).registerWith(dispatcher);
-        new GroupHandlers(groups, controller, cluster, nodeId).registerWith(dispatcher);
+        new GroupHandlers(groups, controller, cluster).registerWith(dispatcher);
         if (quorumStatus != null) {
             new DescribeQuorumHandler(quorumStatus).registerWith(dispatcher);
         }

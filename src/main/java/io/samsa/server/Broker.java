@@ -263,13 +263,25 @@ public final class Broker implements AutoCloseable {
                               java.util.function.Supplier<java.util.concurrent.CompletableFuture<io.samsa.metadata.QuorumStatus>> quorumStatus)
         throws IOException, InterruptedException {
         GroupConfig groupConfig = GroupConfig.from(config);
-        groups = GroupCoordinator.onOffsetsTopic(groupConfig, new OffsetsTopic(controller, partitions, groupConfig, Time.SYSTEM),
-            Time.SYSTEM);
-        // Groups are replayed from __consumer_offsets in the background; until then group requests get
-        // COORDINATOR_LOAD_IN_PROGRESS and clients retry.
-        Thread loader = new Thread(groups::load, "samsa-group-loader");
-        loader.setDaemon(true);
-        loader.start();
+        // A single broker cannot hold more than one replica: it creates the offsets topic with one, whatever
+        // offsets.topic.replication.factor says; a cluster uses the setting.
+        short offsetsReplicas = metadataLog instanceof LocalMetadataLog ? 1 : groupConfig.offsetsTopicReplicationFactor();
+        groups = GroupCoordinator.onOffsetsTopic(groupConfig, new OffsetsTopic(controller, partitions, groupConfig,
+            Time.SYSTEM, offsetsReplicas, config.getInt("offsets.commit.timeout.ms")), Time.SYSTEM);
+        // This broker coordinates the groups of the offsets partitions it leads: each is replayed in the background
+        // when it becomes leader (its group requests get COORDINATOR_LOAD_IN_PROGRESS meanwhile) and dropped when
+        // it stops leading; at start-up, those it leads already.
+        GroupCoordinator coordinator = groups;
+        partitions.addLeadershipListener((partition, leader) -> {
+            if (partition.topicPartition().topic().equals(OffsetsTopic.NAME)) {
+                if (leader) {
+                    coordinator.partitionElected(partition.topicPartition().partition());
+                } else {
+                    coordinator.partitionResigned(partition.topicPartition().partition());
+                }
+            }
+        });
+        groups.startLoading();
         RequestDispatcher dispatcher = Handlers.create(config, nodeId, cluster, controller, partitions, groups, quorumStatus);
         network = new NetworkServer(dispatcher, config.socketRequestMaxBytes(), config.connectionsMaxIdleMs(),
             config.getInt(ServerConfig.NUM_NETWORK_THREADS),

@@ -118,7 +118,7 @@ class ConsumerGroupCoordinatorTest {
     }
 
     private static ConsumerGroupHeartbeatResponseData beat(GroupCoordinator c, ConsumerGroupHeartbeatRequestData request) {
-        return c.consumerGroupHeartbeat(request, (short) 1, "client", "/127.0.0.1", CATALOG);
+        return c.consumerGroupHeartbeat(request, (short) 1, "client", "/127.0.0.1", CATALOG).join();
     }
 
     private static Set<Integer> partitions(ConsumerGroupHeartbeatResponseData response) {

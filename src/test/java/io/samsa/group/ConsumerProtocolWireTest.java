@@ -50,6 +50,9 @@ class ConsumerProtocolWireTest {
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
             topicId = admin.describeTopics(List.of("wired")).allTopicNames().get().get("wired").topicId();
         }
+        // As a client's FindCoordinator would: the offsets topic exists and its partitions are loaded before the
+        // requests below, which go to the coordinator directly.
+        broker.broker().groups().ensureOffsetsTopic().get(10, java.util.concurrent.TimeUnit.SECONDS);
         await().atMost(Duration.ofSeconds(10)).until(() -> broker.broker().groups().isLoaded());
     }
 

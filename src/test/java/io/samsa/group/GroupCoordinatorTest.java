@@ -75,7 +75,7 @@ class GroupCoordinatorTest {
         assertThat(c.heartbeat(heartbeat("static", second, "instance-1", 1))).isEqualTo(Errors.NONE);
         assertThat(c.syncGroup(sync("static", first, "instance-1", 1)).join().errorCode()).isEqualTo(Errors.FENCED_INSTANCE_ID.code());
         assertThat(c.commitOffsets("static", first, "instance-1", 1, (short) 9,
-            Map.of(new TopicPartition("t", 0), new CommittedOffset(1, -1, "", -1))))
+            Map.of(new TopicPartition("t", 0), new CommittedOffset(1, -1, "", -1))).join())
             .containsValue(Errors.FENCED_INSTANCE_ID);
         assertThat(c.leaveGroup("static", List.of(new MemberIdentity().setMemberId("").setGroupInstanceId("instance-1")))
             .members()).extracting(m -> Errors.forCode(m.errorCode())).containsExactly(Errors.NONE);
@@ -162,7 +162,7 @@ class GroupCoordinatorTest {
         before.load();
         String member = joinAndSync(before, "kept", null);
         TopicPartition tp = new TopicPartition("t", 3);
-        assertThat(before.commitOffsets("kept", member, null, 1, (short) 9, Map.of(tp, new CommittedOffset(77, 5, "meta", -1))))
+        assertThat(before.commitOffsets("kept", member, null, 1, (short) 9, Map.of(tp, new CommittedOffset(77, 5, "meta", -1))).join())
             .containsEntry(tp, Errors.NONE);
         before.close();
 
@@ -183,10 +183,10 @@ class GroupCoordinatorTest {
         GroupCoordinator c = coordinator(10);
         c.load();
         TopicPartition tp = new TopicPartition("t", 0);
-        assertThat(c.commitOffsets("simple", "", null, -1, (short) 9, Map.of(tp, new CommittedOffset(5, -1, null, -1))))
+        assertThat(c.commitOffsets("simple", "", null, -1, (short) 9, Map.of(tp, new CommittedOffset(5, -1, null, -1))).join())
             .containsEntry(tp, Errors.NONE);
         String member = joinAndSync(c, "left", null);
-        c.commitOffsets("left", member, null, 1, (short) 9, Map.of(tp, new CommittedOffset(9, -1, "", -1)));
+        c.commitOffsets("left", member, null, 1, (short) 9, Map.of(tp, new CommittedOffset(9, -1, "", -1))).join();
         c.leaveGroup("left", List.of(new MemberIdentity().setMemberId(member)));
 
         time.advance(59_000);
@@ -206,7 +206,7 @@ class GroupCoordinatorTest {
         GroupCoordinator c = coordinator(10);
         c.load();
         TopicPartition tp = new TopicPartition("t", 0);
-        c.commitOffsets("short-lived", "", null, -1, (short) 2, 1_000, Map.of(tp, new CommittedOffset(5, -1, "", -1)));
+        c.commitOffsets("short-lived", "", null, -1, (short) 2, 1_000, Map.of(tp, new CommittedOffset(5, -1, "", -1))).join();
         c.expireOffsets();
         assertThat(c.fetchOffsets("short-lived", List.of(tp), false).offsets().get(tp)).isNotNull();
         time.advance(1_500);
@@ -236,12 +236,12 @@ class GroupCoordinatorTest {
         TopicPartition subscribed = new TopicPartition("t", 0);
         TopicPartition other = new TopicPartition("other", 0);
         c.commitOffsets("busy", member, null, 1, (short) 9, Map.of(subscribed, new CommittedOffset(1, -1, "", -1),
-            other, new CommittedOffset(2, -1, "", -1)));
-        GroupCoordinator.DeleteOffsetsResult result = c.deleteOffsets("busy", List.of(subscribed, other));
+            other, new CommittedOffset(2, -1, "", -1))).join();
+        GroupCoordinator.DeleteOffsetsResult result = c.deleteOffsets("busy", List.of(subscribed, other)).join();
         assertThat(result.partitions()).containsEntry(subscribed, Errors.GROUP_SUBSCRIBED_TO_TOPIC).containsEntry(other, Errors.NONE);
         assertThat(c.fetchOffsets("busy", null, false).offsets()).containsOnlyKeys(subscribed);
-        assertThat(c.deleteGroups(List.of("busy"))).containsEntry("busy", Errors.NON_EMPTY_GROUP);
-        assertThat(c.deleteOffsets("nobody", List.of(other)).error()).isEqualTo(Errors.GROUP_ID_NOT_FOUND);
+        assertThat(c.deleteGroups(List.of("busy")).join()).containsEntry("busy", Errors.NON_EMPTY_GROUP);
+        assertThat(c.deleteOffsets("nobody", List.of(other)).join().error()).isEqualTo(Errors.GROUP_ID_NOT_FOUND);
     }
 
     @Test
@@ -254,9 +254,44 @@ class GroupCoordinatorTest {
         SyncGroupResponseData sync = c.syncGroup(sync("broken", id, null, 1)).join();
         assertThat(sync.errorCode()).isEqualTo(Errors.NOT_COORDINATOR.code());
         TopicPartition tp = new TopicPartition("t", 0);
-        assertThat(c.commitOffsets("other", "", null, -1, (short) 9, Map.of(tp, new CommittedOffset(1, -1, "", -1))))
+        assertThat(c.commitOffsets("other", "", null, -1, (short) 9, Map.of(tp, new CommittedOffset(1, -1, "", -1))).join())
             .containsEntry(tp, Errors.NOT_COORDINATOR);
         assertThat(c.fetchOffsets("other", List.of(tp), false).offsets().get(tp)).isNull();
+    }
+
+    @Test
+    void losingTheOffsetsPartitionAnswersParkedJoinsAndEveryRequestNotCoordinatorUntilItIsLedAndLoadedAgain() {
+        GroupCoordinator c = coordinator(10);
+        c.load();
+        TopicPartition tp = new TopicPartition("t", 0);
+        String leader = joinAndSync(c, "moving", null);
+        assertThat(c.commitOffsets("moving", leader, null, 1, (short) 9, Map.of(tp, new CommittedOffset(42, -1, "", -1)))
+            .join()).containsEntry(tp, Errors.NONE);
+        // A second member's join waits for the first to rejoin: a parked request.
+        CompletableFuture<JoinGroupResponseData> parked = c.joinGroup(join("moving", "", null), "client", "/host", (short) 3);
+        assertThat(parked).isNotDone();
+
+        groupLog.leads(false);
+        c.partitionResigned(0);
+        assertThat(parked).succeedsWithin(Duration.ofSeconds(5))
+            .satisfies(r -> assertThat(r.errorCode()).isEqualTo(Errors.NOT_COORDINATOR.code()));
+        assertThat(c.heartbeat(heartbeat("moving", leader, null, 1))).isEqualTo(Errors.NOT_COORDINATOR);
+        assertThat(c.fetchOffsets("moving", List.of(tp), false).error()).isEqualTo(Errors.NOT_COORDINATOR);
+        assertThat(c.commitOffsets("moving", leader, null, 1, (short) 9, Map.of(tp, new CommittedOffset(43, -1, "", -1)))
+            .join()).containsEntry(tp, Errors.NOT_COORDINATOR);
+        assertThat(c.joinGroup(join("moving", "", null), "client", "/host", (short) 9).join().errorCode())
+            .isEqualTo(Errors.NOT_COORDINATOR.code());
+        assertThat(c.describeGroups(List.of("moving"), (short) 5, false).get(0).errorCode())
+            .isEqualTo(Errors.NOT_COORDINATOR.code());
+        assertThat(c.listGroups(List.of(), List.of()).groups()).isEmpty();
+
+        groupLog.leads(true);
+        c.partitionElected(0);
+        await().atMost(Duration.ofSeconds(10)).until(c::isLoaded);
+        GroupCoordinator.FetchResult fetched = c.fetchOffsets("moving", List.of(tp), false);
+        assertThat(fetched.error()).isEqualTo(Errors.NONE);
+        assertThat(fetched.offsets().get(tp).offset()).as("replayed from the log").isEqualTo(42);
+        assertThat(c.heartbeat(heartbeat("moving", leader, null, 1))).as("the stored member is back").isEqualTo(Errors.NONE);
     }
 
     // ---- helpers

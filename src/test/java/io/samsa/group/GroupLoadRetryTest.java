@@ -75,7 +75,7 @@ class GroupLoadRetryTest {
         GroupCoordinator before = coordinator();
         before.load();
         assertThat(before.commitOffsets("g", "", null, -1, (short) 9,
-            Map.of(T0, new CommittedOffset(10, -1, "", -1), T1, new CommittedOffset(20, -1, "", -1))))
+            Map.of(T0, new CommittedOffset(10, -1, "", -1), T1, new CommittedOffset(20, -1, "", -1))).join())
             .containsOnly(Map.entry(T0, Errors.NONE), Map.entry(T1, Errors.NONE));
         before.close();
     }
@@ -91,7 +91,7 @@ class GroupLoadRetryTest {
         assertThat(c.isLoaded()).isFalse();
         assertThat(c.fetchOffsets("g", null, false).error()).isEqualTo(Errors.COORDINATOR_LOAD_IN_PROGRESS);
         assertThat(c.validateOffsetFetch("g", "member", 1)).isEqualTo(Errors.COORDINATOR_LOAD_IN_PROGRESS);
-        assertThat(c.commitOffsets("g", "", null, -1, (short) 9, Map.of(T0, new CommittedOffset(99, -1, "", -1))))
+        assertThat(c.commitOffsets("g", "", null, -1, (short) 9, Map.of(T0, new CommittedOffset(99, -1, "", -1))).join())
             .containsOnly(Map.entry(T0, Errors.COORDINATOR_LOAD_IN_PROGRESS));
         assertThat(c.joinGroup(join("g"), "client", "/host", (short) 9).join().errorCode())
             .isEqualTo(Errors.COORDINATOR_LOAD_IN_PROGRESS.code());
@@ -99,14 +99,14 @@ class GroupLoadRetryTest {
             .errorCode()).isEqualTo(Errors.COORDINATOR_LOAD_IN_PROGRESS.code());
         assertThat(c.consumerGroupHeartbeat(new ConsumerGroupHeartbeatRequestData().setGroupId("g").setMemberId("m")
             .setMemberEpoch(0).setRebalanceTimeoutMs(30_000).setSubscribedTopicNames(List.of("t"))
-            .setTopicPartitions(List.of()), (short) 1, "client", "/host", NO_TOPICS).errorCode())
+            .setTopicPartitions(List.of()), (short) 1, "client", "/host", NO_TOPICS).join().errorCode())
             .isEqualTo(Errors.COORDINATOR_LOAD_IN_PROGRESS.code());
         assertThat(c.describeGroups(List.of("g"), (short) 5, false).get(0).errorCode())
             .isEqualTo(Errors.COORDINATOR_LOAD_IN_PROGRESS.code());
         assertThat(c.consumerGroupDescribe(List.of("g"), false, NO_TOPICS).get(0).errorCode())
             .isEqualTo(Errors.COORDINATOR_LOAD_IN_PROGRESS.code());
         assertThat(c.listGroups(List.of(), List.of()).error()).isEqualTo(Errors.COORDINATOR_LOAD_IN_PROGRESS);
-        assertThat(c.deleteGroups(List.of("g"))).containsEntry("g", Errors.COORDINATOR_LOAD_IN_PROGRESS);
+        assertThat(c.deleteGroups(List.of("g")).join()).containsEntry("g", Errors.COORDINATOR_LOAD_IN_PROGRESS);
         // As Kafka: a heartbeat during loading is answered NONE, so members are not sent to rejoin.
         assertThat(c.heartbeat(new HeartbeatRequestData().setGroupId("g").setMemberId("m").setGenerationId(1)))
             .isEqualTo(Errors.NONE);
@@ -135,7 +135,7 @@ class GroupLoadRetryTest {
         assertThat(loader.isAlive()).isFalse();
         assertThat(c.isLoaded()).isFalse();
         int attempts = groupLog.loadAttempts.get();
-        Thread.sleep(3 * GroupCoordinator.FIRST_LOAD_RETRY_MS);
+        Thread.sleep(3 * CoordinatedPartitions.FIRST_LOAD_RETRY_MS);
         assertThat(groupLog.loadAttempts.get()).as("no attempt after close").isEqualTo(attempts);
     }
 

@@ -66,9 +66,12 @@ class GroupProtocolWireTest {
     static EmbeddedBroker broker;
 
     @BeforeAll
-    static void start() {
+    static void start() throws Exception {
         broker = EmbeddedBroker.start(Map.of("offsets.topic.num.partitions", "2"));
         Clients.createTopic(broker.bootstrapServers(), "committed", 1, Map.of());
+        // As a client's FindCoordinator would: the offsets topic exists and its partitions are loaded before the
+        // requests below, which go to the coordinator directly.
+        broker.broker().groups().ensureOffsetsTopic().get(10, java.util.concurrent.TimeUnit.SECONDS);
         await().atMost(Duration.ofSeconds(10)).until(() -> broker.broker().groups().isLoaded());
     }
 

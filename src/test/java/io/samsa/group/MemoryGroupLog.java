@@ -14,11 +14,17 @@ final class MemoryGroupLog implements GroupLog {
     final List<GroupRecords.Entry> entries = new ArrayList<>();
     private volatile Errors failWith = Errors.NONE;
     private volatile boolean failLoads;
+    private volatile boolean leads = true;
     final AtomicInteger loadAttempts = new AtomicInteger();
 
     /** While set, a load replays the first half of the records and then throws, as a read error would. */
     void failLoads(boolean fail) {
         failLoads = fail;
+    }
+
+    /** Whether this broker leads the one partition (it does unless told otherwise). */
+    void leads(boolean leader) {
+        leads = leader;
     }
 
     void failAppendsWith(Errors error) {
@@ -30,17 +36,38 @@ final class MemoryGroupLog implements GroupLog {
         return CompletableFuture.completedFuture(true);
     }
 
+    /** One partition, led here unless {@link #leads} said otherwise. */
     @Override
-    public synchronized Errors append(String groupId, List<GroupRecords.Entry> batch) {
-        if (failWith != Errors.NONE) {
-            return failWith;
-        }
-        entries.addAll(batch);
-        return Errors.NONE;
+    public int partitionFor(String groupId) {
+        return 0;
     }
 
     @Override
-    public synchronized void load(BiConsumer<ByteBuffer, ByteBuffer> replay) {
+    public boolean isLeader(int partition) {
+        return partition == 0 && leads;
+    }
+
+    @Override
+    public List<Integer> ledPartitions() {
+        return leads ? List.of(0) : List.of();
+    }
+
+    @Override
+    public int coordinatorOf(String groupId) {
+        return 0;
+    }
+
+    @Override
+    public synchronized CompletableFuture<Errors> append(String groupId, List<GroupRecords.Entry> batch) {
+        if (failWith != Errors.NONE) {
+            return CompletableFuture.completedFuture(failWith);
+        }
+        entries.addAll(batch);
+        return CompletableFuture.completedFuture(Errors.NONE);
+    }
+
+    @Override
+    public synchronized void load(int partition, BiConsumer<ByteBuffer, ByteBuffer> replay) {
         loadAttempts.incrementAndGet();
         for (int i = 0; i < entries.size(); i++) {
             if (failLoads && i >= entries.size() / 2) {

@@ -81,11 +81,11 @@ class RegexSubscriptionTest {
         Catalog catalog = pathologicalTopics();
         CompletableFuture<ConsumerGroupHeartbeatResponseData> regexMember = CompletableFuture.supplyAsync(() ->
             c.consumerGroupHeartbeat(join("regex-group", "r1").setSubscribedTopicRegex("(a+)+b"), (short) 1, "client",
-                "/127.0.0.1", catalog));
+                "/127.0.0.1", catalog).join());
 
         // Another group is served meanwhile.
         ConsumerGroupHeartbeatResponseData other = c.consumerGroupHeartbeat(
-            join("other-group", "o1").setSubscribedTopicNames(List.of("orders")), (short) 1, "client", "/127.0.0.1", catalog);
+            join("other-group", "o1").setSubscribedTopicNames(List.of("orders")), (short) 1, "client", "/127.0.0.1", catalog).join();
         assertThat(other.errorCode()).isZero();
         assertThat(partitions(other, catalog)).containsExactlyInAnyOrder("orders-0", "orders-1");
 
@@ -100,7 +100,7 @@ class RegexSubscriptionTest {
         GroupCoordinator c = coordinator();
         Catalog plain = pathologicalTopics();
         ConsumerGroupHeartbeatResponseData namedJoined = c.consumerGroupHeartbeat(join("shared", "named")
-            .setSubscribedTopicNames(List.of("orders")), (short) 1, "client", "/127.0.0.1", plain);
+            .setSubscribedTopicNames(List.of("orders")), (short) 1, "client", "/127.0.0.1", plain).join();
         assertThat(namedJoined.errorCode()).isZero();
 
         // The regex member's heartbeat stalls while it lists topic names, as a slow match would.
@@ -121,13 +121,13 @@ class RegexSubscriptionTest {
         slow.topics.putAll(plain.topics);
         CompletableFuture<ConsumerGroupHeartbeatResponseData> regexMember = CompletableFuture.supplyAsync(() ->
             c.consumerGroupHeartbeat(join("shared", "regex").setSubscribedTopicRegex("aaa.*"), (short) 1, "client",
-                "/127.0.0.1", slow));
+                "/127.0.0.1", slow).join());
         assertThat(listing.await(60, TimeUnit.SECONDS)).isTrue();
         try {
             // The same group's other member heartbeats meanwhile: the group is not locked by the regex.
             CompletableFuture<ConsumerGroupHeartbeatResponseData> named = CompletableFuture.supplyAsync(() ->
                 c.consumerGroupHeartbeat(new ConsumerGroupHeartbeatRequestData().setGroupId("shared").setMemberId("named")
-                    .setMemberEpoch(namedJoined.memberEpoch()), (short) 1, "client", "/127.0.0.1", plain));
+                    .setMemberEpoch(namedJoined.memberEpoch()), (short) 1, "client", "/127.0.0.1", plain).join());
             ConsumerGroupHeartbeatResponseData answered = await().atMost(Duration.ofSeconds(60))
                 .until(() -> named.getNow(null), r -> r != null);
             assertThat(answered.errorCode()).isZero();
@@ -147,7 +147,7 @@ class RegexSubscriptionTest {
         for (String invalid : List.of("(?<=x)orders", "(a)\\1", "orders[")) {
             ConsumerGroupHeartbeatResponseData response = c.consumerGroupHeartbeat(
                 join("invalid-" + invalid.length(), "m").setSubscribedTopicRegex(invalid), (short) 1, "client",
-                "/127.0.0.1", catalog);
+                "/127.0.0.1", catalog).join();
             assertThat(Errors.forCode(response.errorCode())).as(invalid).isEqualTo(Errors.INVALID_REGULAR_EXPRESSION);
             assertThat(response.errorMessage()).contains("is not a valid regular expression");
         }
@@ -158,13 +158,13 @@ class RegexSubscriptionTest {
         GroupCoordinator c = coordinator();
         Catalog catalog = new Catalog().with("metrics-a", 1).with("logs", 1);
         ConsumerGroupHeartbeatResponseData first = c.consumerGroupHeartbeat(
-            join("metrics", "m").setSubscribedTopicRegex("metrics-.*"), (short) 1, "client", "/127.0.0.1", catalog);
+            join("metrics", "m").setSubscribedTopicRegex("metrics-.*"), (short) 1, "client", "/127.0.0.1", catalog).join();
         assertThat(partitions(first, catalog)).containsExactly("metrics-a-0");
 
         catalog.with("metrics-b", 1);
         ConsumerGroupHeartbeatResponseData next = c.consumerGroupHeartbeat(new ConsumerGroupHeartbeatRequestData()
             .setGroupId("metrics").setMemberId("m").setMemberEpoch(first.memberEpoch()), (short) 1, "client",
-            "/127.0.0.1", catalog);
+            "/127.0.0.1", catalog).join();
         assertThat(partitions(next, catalog)).containsExactlyInAnyOrder("metrics-a-0", "metrics-b-0");
     }
 

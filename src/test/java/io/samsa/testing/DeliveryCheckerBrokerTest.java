@@ -29,7 +29,7 @@ class DeliveryCheckerBrokerTest {
                 Map.of("acks", "all", "enable.idempotence", true, "linger.ms", 5, "batch.size", 4096))) {
                 for (int seq = 0; seq < RECORDS; seq++) {
                     String value = DeliveryChecker.value("p1", seq);
-                    producer.send(new ProducerRecord<>("checked", value.getBytes(StandardCharsets.UTF_8)), acks.callback(value));
+                    producer.send(new ProducerRecord<>("checked", seq % 3, null, value.getBytes(StandardCharsets.UTF_8)), acks.callback(value));
                 }
                 producer.flush();
             }
