@@ -175,20 +175,24 @@ public final class Controller implements AutoCloseable {
 
     /**
      * Registers a node as a broker of the cluster with a new epoch (the image's record count, which only grows),
-     * unfenced at once: the node asks only once it has applied the metadata. Partitions it led under an earlier
-     * registration get a new leader epoch (this incarnation's), and leaderless partitions whose ISR holds it get it
-     * as leader. Returns the epoch.
+     * unfenced at once: the node asks only once it has applied the metadata. Its earlier incarnation is treated as
+     * fenced first, as Kafka's controller does: the partitions it led move to another in-sync replica and it leaves
+     * the ISRs it is not alone in (its log may have lost anything since, a wiped disk included); then the
+     * leaderless partitions whose ISR still holds it get it as leader. Returns the epoch.
      */
     public CompletableFuture<Long> registerBroker(int nodeId, Uuid incarnationId, List<io.samsa.config.Endpoint> endpoints,
                                                  String rack) {
         return change(image -> {
             long epoch = image.recordCount();
             List<MetadataRecord> records = new ArrayList<>();
+            Set<Integer> others = unfencedBrokers(image);
+            others.remove(nodeId);
+            records.addAll(electionsAwayFrom(image, nodeId, others));
             records.add(new MetadataRecord.RegisterBrokerRecord(nodeId, incarnationId, epoch, endpoints, rack));
             records.add(new MetadataRecord.BrokerFenceRecord(nodeId, epoch, false));
-            Set<Integer> unfenced = unfencedBrokers(image);
-            unfenced.add(nodeId);
-            records.addAll(electionsForReturningBroker(image, nodeId, unfenced, true));
+            MetadataImage registered = image.apply(records);
+            Set<Integer> unfenced = unfencedBrokers(registered);
+            records.addAll(electionsForReturningBroker(registered, nodeId, unfenced));
             return commit(records, epoch);
         }, null);
     }
@@ -225,7 +229,7 @@ public final class Controller implements AutoCloseable {
             records.add(new MetadataRecord.BrokerFenceRecord(nodeId, brokerEpoch, false));
             Set<Integer> unfenced = unfencedBrokers(image);
             unfenced.add(nodeId);
-            records.addAll(electionsForReturningBroker(image, nodeId, unfenced, false));
+            records.addAll(electionsForReturningBroker(image, nodeId, unfenced));
             return commit(records, true);
         }, null);
     }
@@ -327,11 +331,9 @@ public final class Controller implements AutoCloseable {
 
     /**
      * Leaders for the partitions a broker coming back may lead: leaderless ones whose ISR holds it (or, with unclean
-     * election enabled for the topic, any it is a replica of), and, for a new registration, the ones it led under the
-     * old one, which get a new leader epoch.
+     * election enabled for the topic, any it is a replica of).
      */
-    private List<MetadataRecord> electionsForReturningBroker(MetadataImage image, int nodeId, Set<Integer> unfenced,
-                                                             boolean newIncarnation) {
+    private List<MetadataRecord> electionsForReturningBroker(MetadataImage image, int nodeId, Set<Integer> unfenced) {
         List<MetadataRecord> records = new ArrayList<>();
         for (TopicImage topic : image.topics()) {
             boolean unclean = uncleanElectionEnabled(topic);
@@ -339,10 +341,7 @@ public final class Controller implements AutoCloseable {
                 if (!p.replicas().contains(nodeId)) {
                     continue;
                 }
-                if (p.leader() == nodeId && newIncarnation) {
-                    records.add(new PartitionRecord(topic.topicId(), p.partition(), p.replicas(), p.isr(), nodeId,
-                        p.leaderEpoch() + 1));
-                } else if (p.leader() == -1 || !unfenced.contains(p.leader())) {
+                if (p.leader() == -1 || !unfenced.contains(p.leader())) {
                     if (p.isr().contains(nodeId)) {
                         records.add(new PartitionRecord(topic.topicId(), p.partition(), p.replicas(), p.isr(), nodeId,
                             p.leaderEpoch() + 1));

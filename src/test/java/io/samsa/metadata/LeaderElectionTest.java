@@ -105,6 +105,24 @@ class LeaderElectionTest {
     }
 
     @Test
+    void aBrokerThatRegistersAgainLosesItsLeadershipsToTheOtherInSyncReplicasFirst() throws Exception {
+        create("restarted", Map.of());
+        controller.createTopic("single", -1, (short) -1, Map.of(0, List.of(1)), Map.of(), false).get(10, TimeUnit.SECONDS);
+        int epoch = partition("restarted").leaderEpoch();
+        // Node 1 restarts faster than its session times out: a new incarnation registers while the old one leads.
+        long newEpoch = controller.registerBroker(1, Uuid.randomUuid(), List.of(new Endpoint("PLAINTEXT", "PLAINTEXT",
+            "127.0.0.1", 9091)), null).get(10, TimeUnit.SECONDS);
+        assertThat(log.image().broker(1).brokerEpoch()).isEqualTo(newEpoch);
+        assertThat(log.image().broker(1).fenced()).isFalse();
+        assertThat(partition("restarted").leader()).as("its log may have lost records: another ISR member leads").isEqualTo(2);
+        assertThat(partition("restarted").isr()).containsExactly(2, 3);
+        assertThat(partition("restarted").leaderEpoch()).isEqualTo(epoch + 1);
+        // The only replica of a partition leads it again, in a new epoch.
+        assertThat(partition("single").leader()).isEqualTo(1);
+        assertThat(partition("single").leaderEpoch()).isEqualTo(2);
+    }
+
+    @Test
     void aTopicThatAllowsUncleanElectionTakesAnOutOfSyncReplicaAsLeader() throws Exception {
         create("unclean", Map.of("unclean.leader.election.enable", "true"));
         fence(1);
