@@ -214,13 +214,13 @@ class ClusterReplicationTest {
                 producer.send(new ProducerRecord<>("min-isr", "warm".getBytes(StandardCharsets.UTF_8))).get(30, TimeUnit.SECONDS);
 
                 cluster.pause(followers.get(0));
-                await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() ->
+                await().atMost(Duration.ofSeconds(60)).ignoreExceptions().untilAsserted(() ->
                     assertThat(describe(admin, "min-isr").partitions().get(0).isr()).hasSize(2));
                 assertThat(producer.send(new ProducerRecord<>("min-isr", "isr-2".getBytes(StandardCharsets.UTF_8)))
                     .get(30, TimeUnit.SECONDS).offset()).isEqualTo(1);
 
                 cluster.pause(followers.get(1));
-                await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() ->
+                await().atMost(Duration.ofSeconds(60)).ignoreExceptions().untilAsserted(() ->
                     assertThat(describe(admin, "min-isr").partitions().get(0).isr()).extracting(Node::id)
                         .containsExactly(leader));
                 Future<?> refused = producer.send(new ProducerRecord<>("min-isr", "isr-1".getBytes(StandardCharsets.UTF_8)));
@@ -233,7 +233,7 @@ class ClusterReplicationTest {
                     }
                 });
             }
-            await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() ->
+            await().atMost(Duration.ofSeconds(60)).ignoreExceptions().untilAsserted(() ->
                 assertThat(describe(admin, "min-isr").partitions().get(0).isr()).hasSize(3));
             List<DeliveryChecker.Logged> log = DeliveryChecker.readFinalLog(cluster.bootstrapServers(), "min-isr",
                 Duration.ofSeconds(30));
