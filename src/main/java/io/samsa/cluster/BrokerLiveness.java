@@ -34,7 +34,11 @@ public final class BrokerLiveness implements AutoCloseable {
     private final Supplier<MetadataImage> image;
     private final long sessionTimeoutNs;
     private final LongSupplier nanoClock;
-    private final Map<Integer, Long> lastHeartbeatNs = new ConcurrentHashMap<>();
+    /** The last heartbeat of each broker, with the registration epoch it came with. */
+    private final Map<Integer, Heard> lastHeartbeat = new ConcurrentHashMap<>();
+
+    private record Heard(long brokerEpoch, long atNs) {
+    }
     private final ScheduledExecutorService checker =
         Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("samsa-broker-liveness", true));
     private ScheduledFuture<?> checking;
@@ -50,7 +54,7 @@ public final class BrokerLiveness implements AutoCloseable {
 
     /** This node became the active controller: every registered broker gets a full session from now. */
     public synchronized void activate() {
-        lastHeartbeatNs.clear();
+        lastHeartbeat.clear();
         activeSinceNs = nanoClock.getAsLong();
         active = true;
         if (checking == null) {
@@ -77,12 +81,19 @@ public final class BrokerLiveness implements AutoCloseable {
             if (broker.fenced()) {
                 continue;
             }
-            long last = lastHeartbeatNs.getOrDefault(broker.nodeId(), activeSinceNs);
-            if (now - last > sessionTimeoutNs) {
+            Heard heard = lastHeartbeat.get(broker.nodeId());
+            if (heard == null || heard.brokerEpoch() != broker.brokerEpoch()) {
+                // A registration not heard from yet (a restart): its session starts when this check first sees it,
+                // not at the previous incarnation's last heartbeat.
+                long since = heard == null ? activeSinceNs : now;
+                heard = new Heard(broker.brokerEpoch(), since);
+                lastHeartbeat.put(broker.nodeId(), heard);
+            }
+            if (now - heard.atNs() > sessionTimeoutNs) {
                 log.warn("Fencing broker {} (epoch {}): no heartbeat for {} ms", broker.nodeId(), broker.brokerEpoch(),
-                    TimeUnit.NANOSECONDS.toMillis(now - last));
+                    TimeUnit.NANOSECONDS.toMillis(now - heard.atNs()));
                 // Counts as heard from, so the next check does not ask again while this fencing commits.
-                lastHeartbeatNs.put(broker.nodeId(), now);
+                lastHeartbeat.put(broker.nodeId(), new Heard(broker.brokerEpoch(), now));
                 controller.fenceBroker(broker.nodeId(), broker.brokerEpoch());
             }
         }
@@ -104,7 +115,7 @@ public final class BrokerLiveness implements AutoCloseable {
         if (broker == null || broker.brokerEpoch() != heartbeat.brokerEpoch()) {
             return CompletableFuture.completedFuture(ControllerRequests.heartbeatAnswer(ControllerRequests.STALE_EPOCH));
         }
-        lastHeartbeatNs.put(heartbeat.nodeId(), nanoClock.getAsLong());
+        lastHeartbeat.put(heartbeat.nodeId(), new Heard(heartbeat.brokerEpoch(), nanoClock.getAsLong()));
         if (heartbeat.wantShutdown()) {
             if (!broker.fenced()) {
                 log.info("Broker {} is shutting down: fencing it and moving its leaderships away", heartbeat.nodeId());

@@ -12,6 +12,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.Node;
 import org.apache.kafka.common.TopicPartitionInfo;
+import org.apache.kafka.common.errors.NotEnoughReplicasAfterAppendException;
 import org.apache.kafka.common.errors.NotEnoughReplicasException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -209,8 +210,8 @@ class ClusterReplicationTest {
             int leader = p.leader().id();
             List<Integer> followers = p.replicas().stream().map(Node::id).filter(id -> id != leader).toList();
             try (KafkaProducer<byte[], byte[]> producer = Clients.producer(cluster.bootstrapServer(leader),
-                Map.of("acks", "all", "enable.idempotence", false, "retries", 0, "request.timeout.ms", 10_000,
-                    "delivery.timeout.ms", 15_000))) {
+                Map.of("acks", "all", "enable.idempotence", false, "retries", 0, "request.timeout.ms", 30_000,
+                    "delivery.timeout.ms", 40_000))) {
                 producer.send(new ProducerRecord<>("min-isr", "warm".getBytes(StandardCharsets.UTF_8))).get(30, TimeUnit.SECONDS);
 
                 cluster.pause(followers.get(0));
@@ -220,6 +221,10 @@ class ClusterReplicationTest {
                     .get(30, TimeUnit.SECONDS).offset()).isEqualTo(1);
 
                 cluster.pause(followers.get(1));
+                // Sent before the ISR shrinks: appended, then the ISR drops below the minimum while it waits.
+                Future<?> afterAppend = producer.send(new ProducerRecord<>("min-isr", "after-append".getBytes(StandardCharsets.UTF_8)));
+                assertThatThrownBy(() -> afterAppend.get(60, TimeUnit.SECONDS))
+                    .isInstanceOf(ExecutionException.class).hasCauseInstanceOf(NotEnoughReplicasAfterAppendException.class);
                 await().atMost(Duration.ofSeconds(60)).ignoreExceptions().untilAsserted(() ->
                     assertThat(describe(admin, "min-isr").partitions().get(0).isr()).extracting(Node::id)
                         .containsExactly(leader));
@@ -237,7 +242,8 @@ class ClusterReplicationTest {
                 assertThat(describe(admin, "min-isr").partitions().get(0).isr()).hasSize(3));
             List<DeliveryChecker.Logged> log = DeliveryChecker.readFinalLog(cluster.bootstrapServers(), "min-isr",
                 Duration.ofSeconds(30));
-            assertThat(log).extracting(DeliveryChecker.Logged::value).containsExactly("warm", "isr-2");
+            // NOT_ENOUGH_REPLICAS_AFTER_APPEND means written but not acknowledged (Kafka's meaning): the record stays.
+            assertThat(log).extracting(DeliveryChecker.Logged::value).containsExactly("warm", "isr-2", "after-append");
         }
     }
 
