@@ -257,9 +257,16 @@ final class ReplicaFetcher implements Runnable {
         }
     }
 
+    /**
+     * Stops the thread without interrupting it: an interrupt during a FileChannel write closes the log's channel
+     * (ClosedByInterruptException) and would take the whole log directory offline. Closing the socket unblocks a
+     * read waiting on the leader; the loop sees {@code running} within one backoff.
+     */
     void shutdown() {
         running = false;
-        thread.interrupt();
+        synchronized (this) {
+            notifyAll();
+        }
         closeChannel(); // unblocks a read waiting on the leader
         try {
             thread.join(5000);

@@ -275,10 +275,14 @@ final class CoordinatedPartitions implements AutoCloseable {
         return owned.values().stream().anyMatch(o -> !o.loaded);
     }
 
-    /** Ends loads under way (and their retries) and stops taking elections. */
+    /**
+     * Ends loads under way (and their retries) and stops taking elections. No interrupt: a load reading a log through
+     * its FileChannel would have the channel closed under it (ClosedByInterruptException), which counts as a disk
+     * error; the loads see {@code closing} instead.
+     */
     @Override
     public void close() {
         closing.countDown();
-        loader.shutdownNow();
+        loader.shutdown();
     }
 }

@@ -39,6 +39,14 @@ class RollingRestartTest {
     @AfterEach
     void stopCluster() {
         if (cluster != null) {
+            // What the brokers said that went wrong, for the report of a failed run.
+            for (int n = 1; n <= cluster.size(); n++) {
+                for (String line : cluster.output(n)) {
+                    if (line.contains(" WARN ") || line.contains(" ERROR ") || line.startsWith("\tat ") || line.contains("Exception")) {
+                        System.out.println("[node-" + n + "] " + line);
+                    }
+                }
+            }
             cluster.close();
         }
     }
@@ -99,7 +107,7 @@ class RollingRestartTest {
             }, "rolling-consumer");
             producer.start();
             consumer.start();
-
+            try {
             for (int node = 1; node <= 3; node++) {
                 long before = acks.count();
                 await().atMost(Duration.ofSeconds(30)).until(() -> acks.count() > before + 200);
@@ -113,9 +121,12 @@ class RollingRestartTest {
             }
             long atEnd = acks.count();
             await().atMost(Duration.ofSeconds(30)).until(() -> acks.count() > atEnd + 100);
-            running.set(false);
-            producer.join(60_000);
-            consumer.join(30_000);
+            } finally {
+                // Also when the run fails: no client thread may outlive the test.
+                running.set(false);
+                producer.join(60_000);
+                consumer.join(30_000);
+            }
 
             assertThat(nonRetriable).as("errors the clients could not retry").isEmpty();
             List<DeliveryChecker.Logged> log = DeliveryChecker.readFinalLog(cluster.bootstrapServers(), "rolling",
