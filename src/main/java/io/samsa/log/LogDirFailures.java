@@ -26,7 +26,16 @@ public final class LogDirFailures {
     private static final Logger LOG = LoggerFactory.getLogger(LogDirFailures.class);
 
     private final Map<Path, String> offline = new ConcurrentHashMap<>();
+    private final java.util.List<java.util.function.Consumer<Path>> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile boolean anyOffline;
+
+    /**
+     * Told once per directory when it goes offline, on the thread whose I/O failed (possibly a network thread):
+     * it must not block.
+     */
+    public void addOfflineListener(java.util.function.Consumer<Path> listener) {
+        listeners.add(listener);
+    }
 
     /**
      * Takes {@code logDir} offline; the first failure per directory is logged at ERROR.
@@ -41,6 +50,13 @@ public final class LogDirFailures {
         anyOffline = true;
         LOG.error("Log directory {} is offline after a disk error ({}); its partitions answer KAFKA_STORAGE_ERROR "
             + "until the broker restarts, the other log directories keep serving", key, reason, cause);
+        for (java.util.function.Consumer<Path> listener : listeners) {
+            try {
+                listener.accept(key);
+            } catch (RuntimeException e) {
+                LOG.error("A log directory failure listener failed", e);
+            }
+        }
         return true;
     }
 

@@ -287,6 +287,28 @@ public final class Controller implements AutoCloseable {
         }, failure -> Errors.forException(failure));
     }
 
+    /**
+     * A broker's replicas of these partitions sit on a failed log directory (Kafka's offline replicas): the ones it
+     * leads move to another in-sync replica (leader -1 when none is left, as when its broker is fenced), and it
+     * leaves the ISRs it is not the last member of. Completes with how many partitions changed.
+     */
+    public CompletableFuture<Integer> replicasOffline(int nodeId, Set<org.apache.kafka.common.TopicIdPartition> offline) {
+        return change(image -> {
+            Set<Integer> others = unfencedBrokers(image);
+            others.remove(nodeId);
+            List<MetadataRecord> records = new ArrayList<>();
+            for (MetadataRecord record : electionsAwayFrom(image, nodeId, others)) {
+                PartitionRecord r = (PartitionRecord) record;
+                TopicImage topic = image.topic(r.topicId());
+                if (topic != null && offline.contains(new org.apache.kafka.common.TopicIdPartition(r.topicId(), r.partition(),
+                    topic.name()))) {
+                    records.add(r);
+                }
+            }
+            return records.isEmpty() ? answer(0) : commit(records, records.size());
+        }, null);
+    }
+
     private static Set<Integer> unfencedBrokers(MetadataImage image) {
         Set<Integer> ids = new TreeSet<>();
         image.brokers().values().forEach(b -> {

@@ -354,6 +354,29 @@ public final class PartitionManager implements MetadataStore.Listener, AutoClose
         return nodeId;
     }
 
+    /**
+     * Tells {@code handler} of the partitions in a log directory that just went offline (and, when called, of those in
+     * directories already offline): in a cluster they must not lead or stay in an ISR. Runs on the failing thread.
+     */
+    public void onPartitionsOffline(java.util.function.Consumer<List<Partition>> handler) {
+        logDirFailures.addOfflineListener(dir -> handler.accept(partitionsIn(Set.of(dir))));
+    }
+
+    /** The partitions hosted in log directories that are offline. */
+    public List<Partition> partitionsOnOfflineDirs() {
+        return partitionsIn(logDirFailures.offlineDirs());
+    }
+
+    private List<Partition> partitionsIn(Set<Path> dirs) {
+        List<Partition> found = new ArrayList<>();
+        for (Partition partition : partitions.values()) {
+            if (dirs.contains(partition.log().dir().toAbsolutePath().normalize().getParent())) {
+                found.add(partition);
+            }
+        }
+        return found;
+    }
+
     /** The log directories a disk error took offline, absolute. */
     public Set<Path> offlineLogDirs() {
         return logDirFailures.offlineDirs();

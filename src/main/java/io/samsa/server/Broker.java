@@ -145,6 +145,8 @@ public final class Broker implements AutoCloseable {
                     }
                     return error;
                 }), fetchers);
+            // A failed log directory: its partitions stop leading and leave the ISRs, as Kafka's offline replicas do.
+            partitions.onPartitionsOffline(offline -> reportOffline(nodeId, offline));
         } else {
             // A controller only: it hosts no partitions, so nothing has to be applied locally before it answers.
             controller = new Controller(store, config, () -> unfencedBrokers(store),
@@ -206,8 +208,29 @@ public final class Broker implements AutoCloseable {
         scheduler.schedulePeriodically("high-watermark-checkpoint", partitions::checkpointHighWatermarks,
             config.getLong("replica.high.watermark.checkpoint.interval.ms"));
         register(quorum);
+        // Directories that failed while the logs were loaded: the registration may have made this node their leader.
+        List<Partition> offlineAtStart = partitions.partitionsOnOfflineDirs();
+        if (!offlineAtStart.isEmpty()) {
+            reportOffline(nodeId, offlineAtStart);
+        }
         heartbeats = new BrokerHeartbeats(store, nodeId, () -> brokerEpoch, () -> register(quorum));
         heartbeats.start(config.getInt(BROKER_HEARTBEAT_INTERVAL_MS));
+    }
+
+    /** Asks the controller to move leaderships and ISR membership off replicas on a failed log directory. */
+    private void reportOffline(int nodeId, List<Partition> offline) {
+        Set<org.apache.kafka.common.TopicIdPartition> replicas = new java.util.HashSet<>();
+        for (Partition partition : offline) {
+            replicas.add(new org.apache.kafka.common.TopicIdPartition(partition.topicId(), partition.topicPartition()));
+        }
+        controller.replicasOffline(nodeId, replicas).whenComplete((changed, failure) -> {
+            if (failure != null) {
+                log.warn("Could not move {} replicas on a failed log directory off this broker: {}", replicas.size(),
+                    failure.toString());
+            } else {
+                log.info("{} partitions of a failed log directory no longer lead here or count this replica in sync", changed);
+            }
+        });
     }
 
     /** Registers (again) as a broker of the cluster under a new epoch. */

@@ -123,6 +123,23 @@ class LeaderElectionTest {
     }
 
     @Test
+    void replicasOnAFailedLogDirectoryStopLeadingAndLeaveTheIsrOnlyForThosePartitions() throws Exception {
+        create("failed-dir", Map.of());
+        create("healthy-dir", Map.of());
+        Uuid failed = log.image().topic("failed-dir").topicId();
+        int epoch = partition("failed-dir").leaderEpoch();
+        int changed = controller.replicasOffline(1, Set.of(new org.apache.kafka.common.TopicIdPartition(failed, 0, "failed-dir")))
+            .get(10, TimeUnit.SECONDS);
+        assertThat(changed).isEqualTo(1);
+        assertThat(partition("failed-dir").leader()).isEqualTo(2);
+        assertThat(partition("failed-dir").isr()).containsExactly(2, 3);
+        assertThat(partition("failed-dir").leaderEpoch()).isEqualTo(epoch + 1);
+        assertThat(partition("healthy-dir").leader()).as("another directory's partition is left alone").isEqualTo(1);
+        assertThat(partition("healthy-dir").isr()).containsExactly(1, 2, 3);
+        assertThat(log.image().broker(1).fenced()).as("the broker itself keeps serving").isFalse();
+    }
+
+    @Test
     void aTopicThatAllowsUncleanElectionTakesAnOutOfSyncReplicaAsLeader() throws Exception {
         create("unclean", Map.of("unclean.leader.election.enable", "true"));
         fence(1);
