@@ -126,7 +126,9 @@ class ClusterProcessesTest {
              Admin admin = Admin.create(Map.of("bootstrap.servers", cluster.bootstrapServers(),
                  "request.timeout.ms", 1000, "default.api.timeout.ms", 2000))) {
             cluster.pause(1);
-            assertThat(processState(cluster.pid(1))).as("state in /proc after SIGSTOP").isEqualTo('T');
+            // kill -STOP returns before the kernel has stopped every thread: the state turns to T shortly after.
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5)).untilAsserted(() ->
+                assertThat(processState(cluster.pid(1))).as("state in /proc after SIGSTOP").isEqualTo('T'));
             assertThatThrownBy(() -> admin.describeCluster(new DescribeClusterOptions().timeoutMs(1500)).clusterId()
                 .get(10, TimeUnit.SECONDS))
                 .isInstanceOf(ExecutionException.class)

@@ -224,8 +224,10 @@ class ClusterFailureToolsTest {
         InProcessTool.Result created = kafkaTopics(survivor, "--create", "--topic", "lonely", "--replica-assignment",
             Integer.toString(doomed));
         assertThat(created.exitCode()).as(created.err()).isZero();
-        InProcessTool.Result healthy = kafkaTopics(survivor, "--describe", "--unavailable-partitions");
-        assertThat(healthy.out()).isEmpty();
+        // The admin client may ask a broker that has not applied the new topic yet (it then has no leader there):
+        // every broker applies it within moments.
+        await().atMost(Duration.ofSeconds(15)).untilAsserted(() ->
+            assertThat(kafkaTopics(survivor, "--describe", "--unavailable-partitions").out()).isEmpty());
 
         cluster.kill(doomed);
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
