@@ -244,8 +244,9 @@ class ClusterFailureToolsTest {
         // The fenced broker is no longer listed by DescribeCluster; the controller is still the Raft leader.
         try (Admin survivorOnly = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServer(survivor)))) {
             List<Integer> alive = java.util.stream.IntStream.rangeClosed(1, 3).filter(id -> id != doomed).boxed().toList();
-            assertThat(survivorOnly.describeCluster().nodes().get(15, TimeUnit.SECONDS)).extracting(Node::id)
-                .containsExactlyInAnyOrderElementsOf(alive);
+            await().atMost(Duration.ofSeconds(15)).untilAsserted(() ->
+                assertThat(survivorOnly.describeCluster().nodes().get(15, TimeUnit.SECONDS)).extracting(Node::id)
+                    .containsExactlyInAnyOrderElementsOf(alive));
             assertThat(survivorOnly.describeCluster().controller().get(15, TimeUnit.SECONDS).id()).isEqualTo(raftLeader);
         }
 
